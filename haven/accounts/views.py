@@ -1,0 +1,92 @@
+"""Login, logout and two-factor authentication pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from haven.accounts import two_factor
+from haven.accounts.forms import LoginForm, TotpConfirmForm
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if user is None:
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request, None, {})
+            form.add_error(None, _("The username or password is not right. Check them and try again."))
+        elif user_has_device(user):
+            device = match_token(user, form.cleaned_data["otp"]) if form.cleaned_data["otp"] else None
+            if device is None:
+                form.add_error("otp", _("Enter the current six-digit code from your authenticator app."))
+            else:
+                login(request, user)
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+
+
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Set up TOTP (first time) or confirm a code (later sessions)."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect("home")
+    form = TotpConfirmForm(request.POST or None)
+    confirmed = user_has_device(user)
+    device = None if confirmed else two_factor.pending_device(user=user)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["otp"]
+        if confirmed:
+            matched = match_token(user, token)
+        else:
+            matched = two_factor.device_confirm(actor=user, device=device, token=token)  # type: ignore[arg-type]
+        if matched is not None:
+            otp_login(request, matched)
+            return redirect("home")
+        form.add_error("otp", _("That code is not right or has expired. Enter the code shown now."))
+    context: dict[str, Any] = {"form": form, "confirmed": confirmed}
+    if device is not None:
+        context["secret"] = two_factor.device_secret(device=device)
+        context["qr_svg"] = two_factor.device_qr_svg(device=device)
+    return render(request, "accounts/two_factor.html", context)

@@ -1,0 +1,7 @@
+"""REST endpoints of the shelter app, mounted under /api/v1/ by haven.api."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["shelter"])
