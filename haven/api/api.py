@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from ninja import NinjaAPI, Schema
+from ninja.responses import Status
 from ninja.errors import HttpError
 
 from haven.api import errors
@@ -59,11 +60,11 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise HttpError(429, _("Too many failed logins. Try again later."))
-        return 401, errors.error_body("bad_credentials", _("The username or password is not right."))
+        return Status(401, errors.error_body("bad_credentials", _("The username or password is not right.")))
     if user_has_device(user) and (not payload.otp or match_token(user, payload.otp) is None):
-        return 401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".'))
+        return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".'))
     token, raw = token_issue(user=user)
-    return 200, {"token": raw, "expires_at": token.expires_at.isoformat()}
+    return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 
 @api.post("/auth/revoke", response={204: None}, tags=["auth"])
@@ -71,7 +72,7 @@ def auth_revoke(request: HttpRequest) -> Any:
     """Revoke the token this request was made with."""
     raw = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     token_revoke_raw(actor=request.user, raw=raw)
-    return 204, None
+    return Status(204, None)
 
 
 @api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["health"])
@@ -82,8 +83,8 @@ def health(request: HttpRequest) -> Any:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return 503, {"status": "unavailable", "database": "error"}
-    return 200, {"status": "ok", "database": connection.vendor}
+        return Status(503, {"status": "unavailable", "database": "error"})
+    return Status(200, {"status": "ok", "database": connection.vendor})
 
 
 def _mount() -> None:
