@@ -62,7 +62,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
             raise HttpError(429, _("Too many failed logins. Try again later."))
         return Status(401, errors.error_body("bad_credentials", _("The username or password is not right.")))
     if user_has_device(user) and (not payload.otp or match_token(user, payload.otp) is None):
-        return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".'))
+        return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
     token, raw = token_issue(user=user)
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
