@@ -15,11 +15,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["update", "compile", "check"])
+        parser.add_argument(
+            "--app",
+            help="Only this app's catalogs (e.g. registry; 'haven' for the project-level files). Default: all.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "update":
             for domain in translations.domains():
+                name = "haven" if domain.root == translations.HAVEN_DIR else domain.root.name
+                if options["app"] and options["app"] != name:
+                    continue
                 for path in translations.update(domain):
                     self.stdout.write(f"updated {path}")
         elif action == "compile":
