@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/python manage.py translations compile
+	$(BIN)/python -c 'from haven.lib.translations import compile_all; compile_all()'
 
 ## make run: install, migrate the SQLite database under var/, load the demo, serve on :8000
 run: translations
@@ -44,7 +44,7 @@ messages: install
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy haven
+	HAVEN_DEBUG=1 $(BIN)/mypy haven
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -128,7 +128,7 @@ def get_for_user(
     """
     try:
         obj = scope(user, queryset, capability, site_field=site_field).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, models.ObjectDoesNotExist) as exc:
+    except (ValueError, TypeError, models.ObjectDoesNotExist) as exc:
         raise Http404 from exc
     except Exception as exc:  # invalid UUID text raises ValidationError
         from django.core.exceptions import ValidationError

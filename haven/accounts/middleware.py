@@ -21,7 +21,7 @@ class RequireTwoFactorMiddleware:
             settings.HAVEN_REQUIRE_2FA
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             from haven.accounts.selectors import user_requires_two_factor
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from ninja import NinjaAPI, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from haven.api import errors
 from haven.api.auth import TokenAuth

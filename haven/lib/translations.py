@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_python
@@ -70,7 +71,7 @@ def domains() -> list[Domain]:
     return result
 
 
-def _extract_file(path: Path) -> Iterator[Message]:
+def _extract_file(path: Path) -> Iterator[Any]:
     text = path.read_text(encoding="utf-8")
     if path.suffix != ".py":
         from django.utils.translation.template import templatize
@@ -78,9 +79,12 @@ def _extract_file(path: Path) -> Iterator[Message]:
         text = templatize(text, origin=str(path))
     location = str(path.relative_to(HAVEN_DIR.parent))
     for lineno, funcname, message, _comments in extract_python(
-        io.BytesIO(text.encode("utf-8")), KEYWORDS.keys(), [], {"encoding": "utf-8"}
+        io.BytesIO(text.encode("utf-8")),
+        KEYWORDS.keys(),  # type: ignore[arg-type]
+        [],
+        {"encoding": "utf-8"},
     ):
-        spec = KEYWORDS[funcname]
+        spec = KEYWORDS[str(funcname)]
         context: str | None = None
         if isinstance(spec, tuple) and isinstance(spec[0], tuple):
             # (context, singular[, plural])
@@ -111,7 +115,7 @@ def extract(domain: Domain) -> Catalog:
 def update(domain: Domain) -> list[Path]:
     """Merge freshly extracted messages into each language's catalog."""
     template = extract(domain)
-    written = []
+    written: list[Path] = []
     if not len(template):
         return written
     for language in TARGET_LANGUAGES:
@@ -157,7 +161,7 @@ def missing() -> list[Missing]:
         for language in TARGET_LANGUAGES:
             po_path = domain.locale_dir / language / "LC_MESSAGES" / "django.po"
             rel = str(po_path.relative_to(HAVEN_DIR.parent))
-            translated: dict[tuple[str, str | None], bool] = {}
+            translated: dict[tuple[Any, str | None], bool] = {}
             if po_path.exists():
                 with po_path.open("rb") as fh:
                     catalog = read_po(fh, locale=language)
@@ -172,5 +176,5 @@ def missing() -> list[Missing]:
                     continue
                 key = entry.id[0] if isinstance(entry.id, tuple) else entry.id
                 if not translated.get((key, entry.context)):
-                    problems.append(Missing(language, rel, key))
+                    problems.append(Missing(language, rel, str(key)))
     return problems
