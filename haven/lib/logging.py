@@ -18,7 +18,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\?[^\s\"']*"), "?[redacted]"),
     (re.compile(r"hvn_[A-Za-z0-9_-]+"), "hvn_[redacted]"),
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
-    (re.compile(r"\+?\d[\d\s()-]{6,}\d"), "[number]"),
+    # Phone numbers with a country code, Russian mobiles written 8 9xx ...,
+    # and long digit runs (document numbers). Short numbers such as an HTTP
+    # status and response size stay readable.
+    (re.compile(r"\+\d[\d\s()-]{6,}\d"), "[number]"),
+    (re.compile(r"\b8[\s(-]*9\d\d[\s)-]*\d{3}[\s-]*\d\d[\s-]*\d\d\b"), "[number]"),
+    (re.compile(r"\b\d{9,}\b"), "[number]"),
+    (re.compile(r"\b[A-Z]{1,2}\d{6,}\b"), "[number]"),
     (re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+"), "[ar]"),
     (re.compile(r"[\u0400-\u04FF]+"), "[cyr]"),
 ]
