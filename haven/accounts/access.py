@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -118,24 +118,20 @@ def get_for_user(
     capability: str,
     purpose: str = "",
     site_field: str = "site",
-    audit_read: bool = False,
+    audit_read: bool = True,
 ) -> M:
     """Fetch one object the user may see, or raise 404.
 
     Objects outside the user's sites are reported as missing, not
-    forbidden, so that ids cannot be probed. With ``audit_read`` the read
-    is written to the audit log with its purpose.
+    forbidden, so that ids cannot be probed. The read is written to the
+    audit log with its purpose unless ``audit_read=False`` (for records
+    that hold nothing sensitive).
     """
     try:
         obj = scope(user, queryset, capability, site_field=site_field).get(pk=pk)
-    except (ValueError, TypeError, models.ObjectDoesNotExist) as exc:
+    except (models.ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        # Invalid UUID text raises ValidationError; a wrong type, TypeError.
         raise Http404 from exc
-    except Exception as exc:  # invalid UUID text raises ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise Http404 from exc
-        raise
     if audit_read:
         audit_record(actor=user, action=AuditAction.VIEW, obj=obj, purpose=purpose)
     return obj

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,6 +40,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif user_has_device(user):
             device = match_token(user, form.cleaned_data["otp"]) if form.cleaned_data["otp"] else None
             if device is None:
+                if form.cleaned_data["otp"]:
+                    # A wrong code counts as a failed login (audit row, lockout),
+                    # or the code could be guessed once the password is known.
+                    otp_failed(request, user)
+                    if getattr(request, "axes_locked_out", False):
+                        return locked_out(request, None, {})
                 form.add_error("otp", _("Enter the current six-digit code from your authenticator app."))
             else:
                 login(request, user)
@@ -48,6 +55,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user)
             return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+def otp_failed(request: HttpRequest, user: Any) -> None:
+    """Report a wrong two-factor code as a failed login for ``user``."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
 
 
 @require_POST
