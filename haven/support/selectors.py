@@ -1,0 +1,285 @@
+"""Reads of support data, with access decided by ``haven.accounts.access``.
+
+A session is visible (type, date, who) with ``support.session.view`` at its
+site; its note only with ``support.note.<compartment>.read`` there. Reading
+a note writes a VIEW event to the audit log, with its purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from haven.accounts import roles
+from haven.accounts.access import get_for_user, may, scope, sites_with
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
+from haven.support import crypto
+from haven.support.models import (
+    Action,
+    Assessment,
+    Case,
+    CaseFlag,
+    DisclosureRecord,
+    Goal,
+    MedicalExam,
+    Proposal,
+    ProposalStatus,
+    Questionnaire,
+    Referral,
+    ReferralStatus,
+    Session,
+    SessionType,
+)
+
+# --- Compartments ----------------------------------------------------------
+
+
+def may_read_note(user: Any, session: Session) -> bool:
+    return may(user, roles.note_read(session.session_type.compartment), session)
+
+
+def may_write_note(user: Any, session_type: SessionType, *, site: Any) -> bool:
+    return may(user, roles.note_write(session_type.compartment), site=site)
+
+
+def session_types_writable(user: Any, *, site: Any) -> list[SessionType]:
+    """Session types whose compartment the user may write at ``site``."""
+    return [t for t in SessionType.objects.filter(is_active=True) if may_write_note(user, t, site=site)]
+
+
+def session_note_read(*, user: Any, session: Session, purpose: str) -> str | None:
+    """The decrypted note, audited as a VIEW; ``None`` if the user may not read it."""
+    if not may_read_note(user, session):
+        return None
+    audit_record(actor=user, action=AuditAction.VIEW, obj=session, fields=["note"], purpose=purpose)
+    return crypto.decrypt(session.note_encrypted)
+
+
+def medical_details_read(*, user: Any, exam: MedicalExam, purpose: str) -> str | None:
+    if not may(user, roles.note_read("medical"), exam):
+        return None
+    audit_record(actor=user, action=AuditAction.VIEW, obj=exam, fields=["details"], purpose=purpose)
+    return crypto.decrypt(exam.details_encrypted)
+
+
+# --- Sessions -------------------------------------------------------------
+
+
+def _sessions() -> QuerySet[Session]:
+    return Session.objects.select_related("session_type", "staff", "person")
+
+
+def session_get_for_user(user: Any, session_id: Any) -> Session:
+    return get_for_user(user, _sessions(), session_id, capability=roles.SESSION_VIEW)
+
+
+def sessions_for_person(*, user: Any, person: Any) -> list[Session]:
+    """Sessions of the person the user may know took place (never the notes)."""
+    if not may(user, roles.SESSION_VIEW, person):
+        return []
+    return list(scope(user, _sessions().filter(person=person), roles.SESSION_VIEW))
+
+
+def sessions_for_persons(*, user: Any, person_ids: list[uuid.UUID]) -> list[Session]:
+    return list(scope(user, _sessions().filter(person_id__in=person_ids), roles.SESSION_VIEW))
+
+
+def readable_compartments(user: Any, *, site_id: Any) -> set[str]:
+    return {c for c in roles.COMPARTMENTS if may(user, roles.note_read(c), site=site_id)}
+
+
+def medical_exams_for_person(*, user: Any, person: Any) -> list[MedicalExam]:
+    """The general record of examinations (result flag only)."""
+    if not (may(user, roles.SESSION_VIEW, person) or may(user, roles.CASE_VIEW, person)):
+        return []
+    return list(MedicalExam.objects.filter(person=person).select_related("recorded_by"))
+
+
+# --- Cases ----------------------------------------------------------------
+
+
+def _attention(today: datetime.date) -> dict[str, Any]:
+    overdue = Action.objects.filter(goal__case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
+    pending = Proposal.objects.filter(assessment__case=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+    waiting = Referral.objects.filter(
+        case=OuterRef("pk"), status=ReferralStatus.SENT, sent_at__lt=timezone.now() - datetime.timedelta(days=14)
+    )
+    return {
+        "has_overdue": Exists(overdue),
+        "has_pending": Exists(pending),
+        "has_waiting_referral": Exists(waiting),
+    }
+
+
+def caseload(*, user: Any, mine: bool = True, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Open cases at the user's sites (only theirs with ``mine``), most in need first.
+
+    Each case carries ``has_overdue`` (an action of the plan is overdue),
+    ``has_pending`` (assessment proposals to confirm), ``has_waiting_referral``
+    (no answer in 14 days) and ``last_session_on``. The queryset has a fixed
+    number of queries whatever its size (flags are prefetched).
+    """
+    today = today or timezone.localdate()
+    qs = scope(user, Case.objects.filter(closed_at__isnull=True), roles.CASE_VIEW)
+    if mine:
+        deputy_of = Case.deputies.through.objects.filter(user_id=user.pk).values("case_id")
+        qs = qs.filter(Q(caseworker=user) | Q(pk__in=deputy_of))
+    last_session = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    qs = qs.select_related("person", "household", "status", "caseworker").annotate(
+        **_attention(today), last_session_on=Subquery(last_session)
+    )
+    active_flags = CaseFlag.objects.filter(removed_at__isnull=True).select_related("flag_type")
+    return qs.prefetch_related(Prefetch("flags", queryset=active_flags, to_attr="active_flags")).order_by(
+        "-has_overdue", "-priority", "-has_pending", "opened_at"
+    )
+
+
+def case_get_for_user(user: Any, case_id: Any, *, purpose: str = "case page") -> Case:
+    qs = Case.objects.select_related("person", "household", "status", "caseworker", "site")
+    return get_for_user(user, qs, case_id, capability=roles.CASE_VIEW, purpose=purpose, audit_read=True)
+
+
+def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
+    """Everything the case page shows, in a fixed number of queries."""
+    if case.person_id:
+        person_ids = [case.person_id]
+    else:
+        from haven.registry.models import Person
+
+        person_ids = list(Person.objects.filter(household_id=case.household_id).values_list("id", flat=True))
+    goals = list(
+        Goal.objects.filter(case=case).prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("owner"))
+        )
+    )
+    flags = list(CaseFlag.objects.filter(case=case, removed_at__isnull=True).select_related("flag_type"))
+    referrals: list[Referral] = []
+    if may(user, roles.REFERRAL_MANAGE, case):
+        referrals = list(Referral.objects.filter(person_id__in=person_ids).select_related("provider", "person"))
+    assessments = list(
+        Assessment.objects.filter(case=case)
+        .select_related("questionnaire", "answered_by")
+        .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related("flag_type")))
+    )
+    protection = may(user, roles.NEEDS_PROTECTION_VIEW, case)
+    for assessment in assessments:
+        assessment.visible_proposals = [  # type: ignore[attr-defined]
+            p for p in assessment.proposals.all() if protection or not p.need_code.startswith("LP")
+        ]
+    return {
+        "person_ids": person_ids,
+        "goals": goals,
+        "flags": flags,
+        "sessions": sessions_for_persons(user=user, person_ids=person_ids),
+        "referrals": referrals,
+        "assessments": assessments,
+        "readable": readable_compartments(user, site_id=case.site_id),
+    }
+
+
+def open_case_for_person(person: Any) -> Case | None:
+    return (
+        Case.objects.filter(Q(person=person) | Q(household_id=person.household_id, household__isnull=False))
+        .filter(closed_at__isnull=True)
+        .first()
+    )
+
+
+def checkin_notices(*, user: Any, person: Any) -> list[str]:
+    """Notices of the person's active case flags to show at check-in.
+
+    Only the notice text (never the flag's comment or the case) and only to
+    a user who may see the person at their site.
+    """
+    if not may(user, roles.PERSON_VIEW, person):
+        return []
+    subject = Q(case__person_id=person.pk)
+    if person.household_id:
+        subject |= Q(case__household_id=person.household_id)
+    flags = (
+        CaseFlag.objects.filter(subject, removed_at__isnull=True, case__closed_at__isnull=True)
+        .filter(flag_type__shows_at_checkin=True)
+        .select_related("flag_type")
+        .order_by("flag_type__sort_order")
+    )
+    notices: list[str] = []
+    for flag in flags:
+        text = flag.flag_type.notice
+        if text and text not in notices:
+            notices.append(text)
+    return notices
+
+
+# --- Referrals and disclosures -------------------------------------------
+
+
+def referrals_for_user(*, user: Any, status: str | None = None) -> QuerySet[Referral]:
+    qs = scope(user, Referral.objects.select_related("provider", "person", "created_by"), roles.REFERRAL_MANAGE)
+    return qs.filter(status=status) if status else qs
+
+
+def referral_get_for_user(user: Any, referral_id: Any) -> Referral:
+    qs = Referral.objects.select_related("provider", "person", "created_by")
+    return get_for_user(user, qs, referral_id, capability=roles.REFERRAL_MANAGE, purpose="referral", audit_read=True)
+
+
+def disclosure_capabilities() -> tuple[str, ...]:
+    return (roles.REFERRAL_MANAGE, roles.AUDIT_VIEW)
+
+
+def may_view_disclosures(user: Any) -> bool:
+    return any(may(user, c) for c in disclosure_capabilities())
+
+
+def disclosures_for_user(*, user: Any) -> QuerySet[DisclosureRecord]:
+    sites: set[uuid.UUID] = set()
+    for capability in disclosure_capabilities():
+        sites |= sites_with(user, capability)
+    return DisclosureRecord.objects.filter(site__in=sites).select_related("person", "recipient", "disclosed_by")
+
+
+# --- Assessments ----------------------------------------------------------
+
+
+def questionnaire_current(code: str = "arrival-needs") -> Questionnaire:
+    return Questionnaire.objects.filter(code=code, is_active=True).prefetch_related("questions").order_by(
+        "-version"
+    ).first() or Questionnaire.objects.prefetch_related("questions").get(code=code, version=1)
+
+
+def assessment_get_for_user(user: Any, assessment_id: Any) -> Assessment:
+    qs = Assessment.objects.select_related("case", "questionnaire").prefetch_related("proposals__flag_type")
+    return get_for_user(user, qs, assessment_id, capability=roles.CASE_VIEW, site_field="case__site")
+
+
+def proposal_get_for_user(user: Any, proposal_id: Any) -> Proposal:
+    qs = Proposal.objects.select_related("assessment__case", "flag_type")
+    return get_for_user(user, qs, proposal_id, capability=roles.CASE_MANAGE, site_field="assessment__case__site")
+
+
+# --- Home figures ---------------------------------------------------------
+
+
+def home_figures(*, user: Any, today: datetime.date | None = None) -> dict[str, int | None]:
+    today = today or timezone.localdate()
+    week_start = today - datetime.timedelta(days=today.weekday())
+    figures: dict[str, int | None] = {"open_cases": None, "sessions_week": None, "referrals_waiting": None}
+    if may(user, roles.CASE_VIEW):
+        figures["open_cases"] = scope(user, Case.objects.filter(closed_at__isnull=True), roles.CASE_VIEW).count()
+    if may(user, roles.SESSION_VIEW):
+        figures["sessions_week"] = scope(
+            user, Session.objects.filter(held_on__gte=week_start, held_on__lte=today), roles.SESSION_VIEW
+        ).count()
+    if may(user, roles.REFERRAL_MANAGE):
+        figures["referrals_waiting"] = referrals_for_user(user=user, status=ReferralStatus.SENT).count()
+    return figures
+
+
+def session_counts_by_type(*, user: Any) -> dict[str, int]:
+    qs = scope(user, Session.objects.all(), roles.SESSION_VIEW)
+    return dict(qs.values_list("session_type__code").annotate(n=Count("id")).values_list("session_type__code", "n"))

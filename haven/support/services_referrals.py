@@ -1,0 +1,337 @@
+"""Referrals, the disclosure register and needs assessments.
+
+Every disclosure of personal data to a third party goes through
+:func:`disclosure_record`, which refuses an authority of the country of
+origin whatever the consent, and writes both a ``DisclosureRecord`` and a
+DISCLOSE event in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts import roles
+from haven.accounts.access import require
+from haven.api.errors import ServiceError
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
+from haven.support.models import (
+    Assessment,
+    AssessmentKind,
+    Case,
+    DataCategory,
+    DisclosureRecord,
+    LegalBasis,
+    Proposal,
+    ProposalStatus,
+    Questionnaire,
+    Referral,
+    ReferralStatus,
+    ServiceProvider,
+)
+from haven.support.services import case_flag_add
+
+log = logging.getLogger(__name__)
+
+# Allowed moves of a referral's status.
+TRANSITIONS: dict[str, set[str]] = {
+    ReferralStatus.SENT: {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED},
+    ReferralStatus.ACCEPTED: {ReferralStatus.DONE, ReferralStatus.DECLINED},
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.DONE: set(),
+}
+
+
+def _refuse_origin_authority(recipient: ServiceProvider) -> None:
+    if recipient.is_origin_authority:
+        raise ServiceError(
+            "origin_authority_blocked",
+            _("Personal data is never sent to an authority of a country of origin, even with consent."),
+            status=403,
+        )
+
+
+def disclosure_record(
+    *,
+    actor: Any,
+    person: Any,
+    recipient: ServiceProvider,
+    data_categories: Iterable[str],
+    purpose: str,
+    legal_basis: str = LegalBasis.CONSENT,
+    referral: Referral | None = None,
+) -> DisclosureRecord:
+    """Register one disclosure of a person's data to a third party."""
+    _refuse_origin_authority(recipient)
+    categories = sorted(set(data_categories))
+    if not categories or any(c not in DataCategory.values for c in categories):
+        raise ValidationError({"data_shared": _("Say which data is sent.")})
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("Say for what purpose the data is sent.")})
+    with transaction.atomic():
+        record = DisclosureRecord(
+            site_id=person.site_id,
+            person=person,
+            recipient=recipient,
+            recipient_name=recipient.name,
+            data_categories=categories,
+            purpose=purpose.strip(),
+            legal_basis=legal_basis,
+            referral=referral,
+            disclosed_by=actor,
+            disclosed_at=timezone.now(),
+        )
+        record.full_clean()
+        record.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.DISCLOSE,
+            obj=person,
+            fields=categories,
+            values={"recipient": str(recipient.pk), "legal_basis": legal_basis, "disclosure": str(record.pk)},
+            purpose=purpose.strip(),
+        )
+    return record
+
+
+def referral_create(
+    *,
+    actor: Any,
+    person: Any,
+    provider: ServiceProvider,
+    reason: str,
+    consent_given: bool,
+    data_shared: Iterable[str],
+    purpose: str,
+    consent_given_by: str = "",
+    consent_on: datetime.date | None = None,
+    case: Case | None = None,
+) -> Referral:
+    """Refer a person to a service; the data sent is registered as a disclosure.
+
+    Refused without the person's consent to this disclosure (what is sent,
+    to whom, for what purpose), and always refused to an authority of the
+    country of origin.
+    """
+    require(actor, roles.REFERRAL_MANAGE, person, purpose="refer to a service")
+    _refuse_origin_authority(provider)
+    if not provider.is_active:
+        raise ValidationError({"provider": _("This service is no longer in use.")})
+    if provider.site_id and provider.site_id != person.site_id:
+        raise ValidationError({"provider": _("This service is not available at the person's site.")})
+    shared = sorted(set(data_shared))
+    if not consent_given:
+        raise ServiceError(
+            "consent_required",
+            _("A referral needs the person's consent to send their data: what is sent, to whom and for what purpose."),
+            status=400,
+        )
+    if not shared:
+        raise ValidationError({"data_shared": _("Say which data is sent.")})
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("Say for what purpose the data is sent.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the referral.")})
+    if case is None:
+        from haven.support.selectors import open_case_for_person
+
+        case = open_case_for_person(person)
+    with transaction.atomic():
+        referral = Referral(
+            site_id=person.site_id,
+            person=person,
+            case=case,
+            provider=provider,
+            reason=reason.strip(),
+            consent_given=True,
+            consent_given_by=consent_given_by.strip(),
+            consent_on=consent_on or timezone.localdate(),
+            data_shared=shared,
+            purpose=purpose.strip(),
+            status=ReferralStatus.SENT,
+            created_by=actor,
+            sent_at=timezone.now(),
+        )
+        referral.full_clean()
+        referral.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=referral,
+            fields=["provider", "reason", "consent_given", "data_shared", "purpose"],
+            values={"provider": str(provider.pk), "data_shared": shared},
+            purpose="refer to a service",
+        )
+        if not provider.is_internal:
+            disclosure_record(
+                actor=actor,
+                person=person,
+                recipient=provider,
+                data_categories=shared,
+                purpose=purpose,
+                legal_basis=LegalBasis.CONSENT,
+                referral=referral,
+            )
+    return referral
+
+
+def referral_set_status(*, actor: Any, referral: Referral, status: str, outcome: str = "") -> Referral:
+    require(actor, roles.REFERRAL_MANAGE, referral, purpose="update a referral")
+    if status not in TRANSITIONS.get(referral.status, set()):
+        raise ServiceError(
+            "bad_transition",
+            _("A referral cannot move from %(old)s to %(new)s.") % {"old": referral.status, "new": status},
+            status=409,
+        )
+    with transaction.atomic():
+        old = referral.status
+        referral.status = status
+        if outcome.strip():
+            referral.outcome = outcome.strip()
+        if old == ReferralStatus.SENT:
+            referral.answered_at = timezone.now()
+        referral.full_clean()
+        referral.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=referral,
+            fields=["status", "outcome"] if outcome else ["status"],
+            values={"from": old, "to": status},
+        )
+    return referral
+
+
+def provider_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    site: Any = None,
+    is_internal: bool = False,
+    is_origin_authority: bool = False,
+    country: str = "",
+    contact: str = "",
+) -> ServiceProvider:
+    with transaction.atomic():
+        provider = ServiceProvider(
+            name=name.strip(),
+            kind=kind,
+            site=site,
+            is_internal=is_internal,
+            is_origin_authority=is_origin_authority,
+            country=country.upper(),
+            contact=contact,
+        )
+        provider.full_clean()
+        provider.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=provider,
+            fields=["name", "kind", "is_origin_authority"],
+            values={"name": provider.name, "kind": kind, "is_origin_authority": is_origin_authority},
+        )
+    return provider
+
+
+# --- Needs assessment -----------------------------------------------------
+
+
+def assessment_record(
+    *,
+    actor: Any,
+    case: Case,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, bool],
+    kind: str = AssessmentKind.ARRIVAL,
+) -> Assessment:
+    """Store the answers and propose the needs and flags that "yes" answers suggest."""
+    require(actor, roles.CASE_MANAGE, case, purpose="assess needs")
+    questions = {q.code: q for q in questionnaire.questions.select_related("proposes_flag")}
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise ValidationError({"answers": _("Unknown question: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    if kind not in AssessmentKind.values:
+        raise ValidationError({"kind": _("Choose arrival or review.")})
+    clean = {code: bool(answers.get(code, False)) for code in questions}
+    with transaction.atomic():
+        assessment = Assessment(
+            case=case,
+            questionnaire=questionnaire,
+            kind=kind,
+            answers=clean,
+            answered_by=actor,
+            answered_at=timezone.now(),
+        )
+        assessment.full_clean()
+        assessment.save()
+        proposals: list[Proposal] = []
+        seen_needs: set[str] = set()
+        seen_flags: set[int] = set()
+        for code, question in questions.items():
+            if not clean[code]:
+                continue
+            if question.proposes_need_code and question.proposes_need_code not in seen_needs:
+                seen_needs.add(question.proposes_need_code)
+                proposals.append(
+                    Proposal(assessment=assessment, question=question, need_code=question.proposes_need_code)
+                )
+            if question.proposes_flag_id and question.proposes_flag_id not in seen_flags:
+                seen_flags.add(question.proposes_flag_id)
+                proposals.append(Proposal(assessment=assessment, question=question, flag_type=question.proposes_flag))
+        Proposal.objects.bulk_create(proposals)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=assessment,
+            fields=["answers"],
+            values={"kind": kind, "proposals": len(proposals)},
+            purpose="assess needs",
+        )
+    return assessment
+
+
+def _confirm_need(*, actor: Any, person: Any, need_code: str) -> bool:
+    """Add the specific need through the registry's service, when it has one."""
+    try:
+        from haven.registry.services import person_need_add
+    except ImportError:
+        return False
+    person_need_add(actor=actor, person=person, code=need_code)
+    return True
+
+
+def proposal_decide(*, actor: Any, proposal: Proposal, confirm: bool) -> Proposal:
+    """Confirm (adding the need or the flag) or reject one proposal."""
+    case = proposal.assessment.case
+    require(actor, roles.CASE_MANAGE, case, purpose="confirm assessed needs")
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ServiceError("already_decided", _("This proposal has already been decided."), status=409)
+    with transaction.atomic():
+        if confirm:
+            if proposal.flag_type_id:
+                case_flag_add(actor=actor, case=case, flag_code=proposal.flag_type.code)
+            if proposal.need_code and case.person_id:
+                _confirm_need(actor=actor, person=case.person, need_code=proposal.need_code)
+        proposal.status = ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED
+        proposal.decided_by = actor
+        proposal.decided_at = timezone.now()
+        proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=proposal,
+            fields=["status"],
+            values={"status": proposal.status},
+            purpose="confirm assessed needs",
+        )
+    return proposal
