@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-NAME_FILES = ("names_given_m.tsv", "names_given_f.tsv", "names_family.tsv")
+NAME_FILES = ("names_given_m.tsv", "names_given_f.tsv", "names_family.tsv", "places.tsv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class NameEntry:
     Russian-practice one; both are what transliteration suggests.
     """
 
-    kind: str  # "m", "f" or "family"
+    kind: str  # "m", "f", "family" or "place"
     arabic: tuple[str, ...]
     latin: tuple[str, ...]
     cyrillic: tuple[str, ...]
@@ -52,7 +52,7 @@ def load_names(data_dir: Path = DATA_DIR) -> tuple[NameEntry, ...]:
                 if len(cells) != 5:
                     raise DataFileError(f"{path.name}:{lineno}: expected 5 tab-separated columns")
                 kind, arabic, latin, cyrillic, weight = cells
-                if kind not in ("m", "f", "family"):
+                if kind not in ("m", "f", "family", "place"):
                     raise DataFileError(f"{path.name}:{lineno}: unknown kind {kind!r}")
                 try:
                     w = int(weight)

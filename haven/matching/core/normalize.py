@@ -129,6 +129,7 @@ class _Dictionary:
         self.by_key: dict[str, list[NameEntry]] = {}
         self.given_weight: dict[str, int] = {}
         self.family_weight: dict[str, int] = {}
+        self.place_weight: dict[str, int] = {}
         entries = load_names()
         # Pass 1: what follows Abd in Arabic (unambiguous: عبد + name).
         for e in entries:
@@ -145,7 +146,7 @@ class _Dictionary:
             clatin = "".join(t.latin for t in canon)
             self.canonical.add(ckey)
             self.by_key.setdefault(ckey, []).append(e)
-            weights = self.family_weight if e.kind == "family" else self.given_weight
+            weights = {"family": self.family_weight, "place": self.place_weight}.get(e.kind, self.given_weight)
             weights[ckey] = weights.get(ckey, 0) + e.weight
             for variant in (*e.arabic, *e.latin, *e.cyrillic):
                 toks = _tokenize_raw(variant, self)
@@ -189,9 +190,16 @@ def _strip_glued_article(part: _Part, d: _Dictionary | None) -> _Part:
             return _Part(t[2:], s, True)
     elif d is not None and t not in d.surface:
         for art in ("al", "el") if s == "latin" else ("аль", "эль", "ал", "эл"):
-            if t.startswith(art) and len(t) - len(art) >= 3 and t[len(art) :] in d.surface:
-                return _Part(t[len(art) :], s, True)
+            rest = t[len(art) :]
+            if t.startswith(art) and len(rest) >= 3 and (rest in d.surface or _loosely_known(rest, s, d)):
+                return _Part(rest, s, True)
     return part
+
+
+def _loosely_known(folded: str, script: str, d: _Dictionary) -> bool:
+    """Does the rule key of this spelling belong to a name in the data files?"""
+    key = raw_key(folded, script)
+    return len(key) >= 3 and (key in d.canonical or key in d.loose)
 
 
 def _abd_token(prefix: str, rest: _Part, d: _Dictionary | None, tag: str = "ABD") -> Token:
@@ -326,6 +334,11 @@ def name_weight(key: str, *, family: bool = False) -> int | None:
         if w is not None:
             return w
     return d.given_weight.get(key) if not family else d.given_weight.get(key)
+
+
+def place_weight(key: str) -> int | None:
+    """Weight of a place of birth from places.tsv (None when unknown)."""
+    return _dictionary().place_weight.get(key)
 
 
 def entries_for_key(key: str) -> list[NameEntry]:

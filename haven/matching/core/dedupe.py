@@ -1,0 +1,217 @@
+"""Batch deduplication: a CSV of records in, the pairs judged the same out.
+
+Streams the input (a million rows never sit in memory as text), normalises each
+distinct name once, counts name frequencies over the data set itself, blocks
+(``blocking.py``) and scores candidate pairs (``score.py``), in parallel over
+blocks with ``multiprocessing`` (fork) when more than one core is available.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .blocking import DEFAULT_MAX_BLOCK, Block, Blocker
+from .normalize import tokenize
+from .score import SAME, NameFrequencies, PersonRecord, PreparedRecord, prepare, score_prepared
+
+CSV_HEADER = ("record_id", "given_name", "father_name", "family_name", "date_of_birth", "sex", "place_of_birth")
+OUTPUT_HEADER = ("record_id_a", "record_id_b", "score")
+
+Progress = Callable[[str, float], None]
+"""Called with a stage name and the fraction done (0..1) of that stage."""
+
+
+class DedupeInputError(ValueError):
+    """The input cannot be deduplicated; the message names the line and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeReport:
+    """What a run did, for the command's summary and the task's progress page."""
+
+    records: int
+    candidate_pairs: int
+    pairs_written: int
+    seconds: float
+    output_path: str | None = None
+
+
+def _parse_date(value: str, lineno: int) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DedupeInputError(
+            f"line {lineno}: date_of_birth {value!r} is not a valid date in the form YYYY-MM-DD"
+        ) from None
+
+
+def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
+    """Validate and stream records from a dedupe CSV (see ``CSV_HEADER``)."""
+    path = Path(path)
+    if not path.exists():
+        raise DedupeInputError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise DedupeInputError(f"{path}: the file is empty; expected the header {','.join(CSV_HEADER)}")
+    seen: dict[str, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        lineno = 1
+        try:
+            header = next(reader, None)
+            if header is None or tuple(h.strip() for h in header) != CSV_HEADER:
+                got = ",".join(header or [])
+                raise DedupeInputError(f"line 1: expected the header {','.join(CSV_HEADER)!r}, got {got!r}")
+            for row in reader:
+                lineno = reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != len(CSV_HEADER):
+                    raise DedupeInputError(f"line {lineno}: expected {len(CSV_HEADER)} fields, got {len(row)}")
+                rid = row[0].strip()
+                if not rid:
+                    raise DedupeInputError(f"line {lineno}: record_id is empty")
+                if rid in seen:
+                    raise DedupeInputError(f"line {lineno}: record_id {rid!r} already used on line {seen[rid]}")
+                seen[rid] = lineno
+                yield PersonRecord(
+                    record_id=rid,
+                    given_name=row[1],
+                    father_name=row[2],
+                    family_name=row[3],
+                    date_of_birth=_parse_date(row[4], lineno),
+                    sex=row[5],
+                    place_of_birth=row[6],
+                )
+        except UnicodeDecodeError as exc:
+            raise DedupeInputError(
+                f"line {lineno + 1}: the file is not UTF-8 ({exc.reason}); save it as UTF-8 and try again"
+            ) from None
+        except csv.Error as exc:
+            raise DedupeInputError(f"line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def prepare_all(records: Iterable[PersonRecord], progress: Progress | None = None) -> list[PreparedRecord]:
+    """Prepare records with name frequencies counted over the records themselves."""
+    records = list(records)
+    given_keys, family_keys = [], []
+    for r in records:
+        given_keys.append(" ".join(t.key for t in tokenize(r.given_name)))
+        given_keys.append(" ".join(t.key for t in tokenize(r.father_name)))
+        family_keys.append(" ".join(t.key for t in tokenize(r.family_name)))
+    freq = NameFrequencies.from_keys(given_keys, family_keys, population=len(records))
+    out = []
+    n = len(records)
+    for i, r in enumerate(records):
+        out.append(prepare(r, freq))
+        if progress and i % 50_000 == 0:
+            progress("normalise", i / max(1, n))
+    return out
+
+
+# Worker state, inherited through fork so that records are not pickled.
+_W_RECORDS: Sequence[PreparedRecord] = ()
+_W_BLOCKER: Blocker | None = None
+_W_BLOCKS: Sequence[Block] = ()
+_W_THRESHOLD = SAME
+
+
+def _score_blocks(span: tuple[int, int]) -> list[tuple[int, int, float]]:
+    recs, blocker, threshold = _W_RECORDS, _W_BLOCKER, _W_THRESHOLD
+    assert blocker is not None
+    out = []
+    for b in _W_BLOCKS[span[0] : span[1]]:
+        for i, j in blocker.pairs(b):
+            s = score_prepared(recs[i], recs[j])
+            if s >= threshold:
+                out.append((i, j, s))
+    return out
+
+
+def dedupe_prepared(
+    records: Sequence[PreparedRecord],
+    *,
+    threshold: float = SAME,
+    workers: int | None = None,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    progress: Progress | None = None,
+) -> tuple[list[tuple[str, str, float]], int]:
+    """Pairs (id_a, id_b, score) with score >= threshold, and the candidate count."""
+    global _W_RECORDS, _W_BLOCKER, _W_BLOCKS, _W_THRESHOLD
+    blocker = Blocker(records, max_block=max_block)
+    # Big blocks first so that work spreads evenly over the workers.
+    blocks = sorted(blocker.blocks, key=lambda b: -len(b.members))
+    _W_RECORDS, _W_BLOCKER, _W_BLOCKS, _W_THRESHOLD = records, blocker, blocks, threshold
+    workers = workers or min(os.cpu_count() or 1, 8)
+    chunk = max(1, len(blocks) // (workers * 16))
+    spans = [(s, min(len(blocks), s + chunk)) for s in range(0, len(blocks), chunk)]
+    found: list[tuple[int, int, float]] = []
+    try:
+        if workers > 1 and len(records) > 5_000 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(workers) as pool:
+                for n, part in enumerate(pool.imap_unordered(_score_blocks, spans), 1):
+                    found.extend(part)
+                    if progress:
+                        progress("score", n / len(spans))
+        else:
+            for n, span in enumerate(spans, 1):
+                found.extend(_score_blocks(span))
+                if progress and n % 50 == 0:
+                    progress("score", n / len(spans))
+    finally:
+        _W_RECORDS, _W_BLOCKER, _W_BLOCKS = (), None, ()
+    pairs = []
+    for i, j, s in found:
+        a, b = records[i].record_id, records[j].record_id
+        pairs.append((a, b, s) if a <= b else (b, a, s))
+    pairs.sort()
+    return pairs, blocker.candidate_pairs()
+
+
+def dedupe_records(
+    records: Iterable[PersonRecord],
+    *,
+    threshold: float = SAME,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[tuple[str, str, float]]:
+    """Deduplicate records in memory; returns (id_a, id_b, score), id_a < id_b."""
+    prepared = prepare_all(records, progress)
+    pairs, _ = dedupe_prepared(prepared, threshold=threshold, workers=workers, progress=progress)
+    return pairs
+
+
+def dedupe_csv(
+    input_path: str | os.PathLike[str],
+    output_path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    threshold: float = SAME,
+    workers: int | None = None,
+) -> DedupeReport:
+    """Read a dedupe CSV, write ``record_id_a,record_id_b,score`` for same-person pairs.
+
+    Raises DedupeInputError (before writing anything) when the input is bad.
+    """
+    t0 = time.perf_counter()
+    prepared = prepare_all(read_csv(input_path), progress)
+    pairs, candidates = dedupe_prepared(prepared, threshold=threshold, workers=workers, progress=progress)
+    with Path(output_path).open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(OUTPUT_HEADER)
+        for a, b, s in pairs:
+            w.writerow((a, b, f"{s:.4f}"))
+    if progress:
+        progress("done", 1.0)
+    return DedupeReport(len(prepared), candidates, len(pairs), time.perf_counter() - t0, str(output_path))
