@@ -1,0 +1,137 @@
+"""Transfers to another site or region.
+
+A transfer is planned with a date, a destination and a reason. Completing
+it ends the person's stay; when the destination is a site in Haven, the
+case moves there (``registry.services.person_move_site``) only if the
+person's consent to the handover is recorded on the transfer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Region, Site
+from haven.api.errors import ServiceError
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
+from haven.registry.models import Person
+from haven.shelter.models import ConsentGivenBy, StayEndReason, Transfer, TransferStatus
+from haven.shelter.rules import person_is_present
+
+
+def _audit(actor: Any, transfer: Transfer, action: AuditAction, fields: list[str], purpose: str = "") -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=transfer,
+        fields=fields,
+        values={
+            "status": transfer.status,
+            "to_site": str(transfer.to_site_id or ""),
+            "to_region": str(transfer.to_region_id or ""),
+            "planned_date": transfer.planned_date.isoformat(),
+            "consent": bool(transfer.has_consent),
+        },
+        purpose=purpose,
+    )
+
+
+def transfer_plan(
+    *,
+    actor: Any,
+    person: Person,
+    planned_date: datetime.date,
+    reason: str,
+    to_site: Site | None = None,
+    to_region: Region | None = None,
+) -> Transfer:
+    if to_site is None and to_region is None:
+        raise ValidationError({"to_site": _("Choose the destination site or region.")})
+    if to_site is not None and to_site.pk == person.site_id:
+        raise ValidationError({"to_site": _("The destination must be another site than the person's current one.")})
+    if not person_is_present(person):
+        raise ValidationError({"person": _("This person's case is closed: a transfer cannot be planned.")})
+    with transaction.atomic():
+        if Transfer.objects.filter(person=person, status=TransferStatus.PLANNED).exists():
+            raise ServiceError("transfer_exists", _("A transfer is already planned for this person."))
+        transfer = Transfer(
+            person=person,
+            from_site_id=person.site_id,
+            to_site=to_site,
+            to_region=to_region or (to_site.region if to_site else None),
+            planned_date=planned_date,
+            reason=reason.strip(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        transfer.full_clean()
+        transfer.save()
+        _audit(actor, transfer, AuditAction.CREATE, ["to_site", "to_region", "planned_date", "reason"])
+    return transfer
+
+
+def transfer_record_consent(
+    *, actor: Any, transfer: Transfer, given_by: str, given_on: datetime.date | None = None
+) -> Transfer:
+    """Record who consented to hand the case over, and when."""
+    given_on = given_on or timezone.localdate()
+    if given_by not in ConsentGivenBy.values:
+        raise ValidationError({"given_by": _("Say who gave the consent: the person, a guardian or a representative.")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The consent date cannot be in the future.")})
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.status != TransferStatus.PLANNED:
+            raise ValidationError(_("Consent can only be recorded on a planned transfer."))
+        locked.consent_given_by = given_by
+        locked.consent_date = given_on
+        locked.consent_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.full_clean()
+        locked.save(update_fields=["consent_given_by", "consent_date", "consent_recorded_by"])
+        _audit(actor, locked, AuditAction.UPDATE, ["consent_given_by", "consent_date"], purpose="handover consent")
+    return locked
+
+
+def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime | None = None) -> Transfer:
+    """The person leaves: end the stay and, with consent, hand the case over."""
+    from haven.registry.services import person_move_site
+    from haven.shelter.services import stays_end_for_person
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().select_related("person", "to_site").get(pk=transfer.pk)
+        if locked.status != TransferStatus.PLANNED:
+            raise ValidationError(_("This transfer is already %(status)s.") % {"status": locked.get_status_display()})
+        if locked.to_site_id is not None and not locked.has_consent:
+            raise ServiceError(
+                "consent_missing",
+                _(
+                    "The case cannot be handed over to %(site)s: record the person's consent to the handover "
+                    "on this transfer first."
+                )
+                % {"site": locked.to_site},
+            )
+        stays_end_for_person(actor=actor, person=locked.person, reason=StayEndReason.TRANSFER, at=at)
+        if locked.to_site is not None:
+            person_move_site(actor=actor, person=locked.person, site=locked.to_site, reason="transfer")
+        locked.status = TransferStatus.COMPLETED
+        locked.completed_at = at
+        locked.save(update_fields=["status", "completed_at"])
+        _audit(actor, locked, AuditAction.UPDATE, ["status", "completed_at"])
+    return locked
+
+
+def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.status != TransferStatus.PLANNED:
+            raise ValidationError(_("Only a planned transfer can be cancelled."))
+        locked.status = TransferStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        _audit(actor, locked, AuditAction.UPDATE, ["status"])
+    return locked
