@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +19,15 @@ def _object_ref(obj: models.Model | None, object_type: str, object_id: str) -> t
     if obj is not None:
         return obj._meta.label_lower, str(obj.pk)
     return object_type, object_id
+
+
+def _plain(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``values`` as plain JSON (UUIDs, dates and decimals become text).
+
+    The hash is computed over exactly what the database gives back, so the
+    stored form and the hashed form must be the same.
+    """
+    return json.loads(json.dumps(dict(values or {}), cls=DjangoJSONEncoder))
 
 
 def audit_record(
@@ -54,7 +65,7 @@ def audit_record(
             object_type=object_type,
             object_id=object_id,
             fields=sorted(set(fields)),
-            values=dict(values or {}),
+            values=_plain(values),
             purpose=purpose[:200],
             request_id=(current_request_id() or "")[:64],
             prev_hash=head.last_hash,
