@@ -310,7 +310,9 @@ class IdentityDocument(models.Model):
     issuing_country = models.CharField(_("issuing country"), max_length=2, blank=True)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
-    custody = models.CharField(_("kept by"), max_length=8, choices=DocumentCustody.choices, default=DocumentCustody.PERSON)
+    custody = models.CharField(
+        _("kept by"), max_length=8, choices=DocumentCustody.choices, default=DocumentCustody.PERSON
+    )
     scan = models.BinaryField(_("scan (encrypted)"), null=True, blank=True, editable=False)
     scan_content_type = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -320,7 +322,9 @@ class IdentityDocument(models.Model):
         ordering = ["person", "document_type__sort_order", "-issue_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expiry_date__isnull=True) | Q(issue_date__isnull=True) | Q(expiry_date__gte=models.F("issue_date")),
+                condition=Q(expiry_date__isnull=True)
+                | Q(issue_date__isnull=True)
+                | Q(expiry_date__gte=models.F("issue_date")),
                 name="document_expiry_after_issue",
             ),
         ]
@@ -386,7 +390,9 @@ class Consent(models.Model):
         ordering = ["person", "purpose", "-given_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "purpose"], condition=Q(withdrawn_on__isnull=True), name="consent_one_active_per_purpose"
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="consent_one_active_per_purpose",
             ),
             models.CheckConstraint(
                 condition=~Q(given_by="guardian") | ~Q(guardian_name=""), name="consent_guardian_named"

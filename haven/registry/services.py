@@ -1,15 +1,395 @@
-"""Changes to households and persons. One transaction each, audited."""
+"""Changes to households and persons. One transaction each, audited.
+
+Public services check access through :mod:`haven.accounts.access` and raise
+``PermissionDenied``; the ``_``-prefixed helpers do the work inside a
+transaction the caller already holds (the import and the demo use them
+after one check for the whole batch).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from haven.accounts import access, roles
 from haven.accounts.models import Site
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
-from haven.registry.models import Person
+from haven.lib import crypto
+from haven.registry import names as name_utils
+from haven.registry.models import (
+    Consent,
+    ConsentGiver,
+    DatePrecision,
+    DocumentType,
+    Household,
+    IdentityDocument,
+    NeedCode,
+    Person,
+    PersonLanguage,
+    PersonName,
+    PersonNeed,
+    PersonStatus,
+    RegistrationCard,
+    RegistrationCounter,
+    Script,
+)
+
+MAX_HOUSEHOLD_SIZE = 40
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+PERSON_FIELDS = (
+    "sex",
+    "date_of_birth",
+    "dob_precision",
+    "place_of_birth",
+    "nationalities",
+    "phone",
+    "phone_owner",
+    "profession",
+    "relationship",
+)
+# Values safe to copy into the audit log (no names, dates of birth or phones).
+AUDITABLE_VALUES = {"sex", "dob_precision", "relationship", "phone_owner", "status", "nationalities"}
+
+
+@dataclass
+class NameInput:
+    part: str
+    script: str
+    value: str
+    is_document_spelling: bool = False
+
+
+@dataclass
+class LanguageInput:
+    language: str
+    level: str = "native"
+    interpreter_needed: bool = False
+
+
+@dataclass
+class MemberInput:
+    names: list[NameInput]
+    sex: str = "U"
+    date_of_birth: dt.date | None = None
+    dob_precision: str = DatePrecision.EXACT
+    relationship: str = ""
+    place_of_birth: str = ""
+    nationalities: list[str] = field(default_factory=lambda: ["SY"])
+    phone: str = ""
+    phone_owner: str = "own"
+    profession: str = ""
+    languages: list[LanguageInput] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+
+# --- Registration numbers --------------------------------------------------
+
+
+def _next_number(series: str) -> int:
+    """Take the next number of ``series`` under a row lock (call inside atomic)."""
+    try:
+        with transaction.atomic():
+            RegistrationCounter.objects.get_or_create(name=series)
+    except IntegrityError:  # created by a concurrent transaction meanwhile
+        pass
+    counter = RegistrationCounter.objects.select_for_update().get(name=series)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value
+
+
+def next_person_number(*, year: int | None = None) -> str:
+    year = year or timezone.localdate().year
+    prefix = settings.HAVEN_REGISTRATION_PREFIX
+    return f"{prefix}-{year}-{_next_number(f'person-{year}'):06d}"
+
+
+def next_household_number(*, year: int | None = None) -> str:
+    year = year or timezone.localdate().year
+    prefix = settings.HAVEN_REGISTRATION_PREFIX
+    return f"{prefix}-H{year}-{_next_number(f'household-{year}'):05d}"
+
+
+# --- Validation helpers ----------------------------------------------------
+
+
+def validate_names(names: Sequence[NameInput]) -> list[NameInput]:
+    """Clean typed names and check each is in its column's script."""
+    cleaned: list[NameInput] = []
+    seen: set[tuple[str, str]] = set()
+    errors: list[str] = []
+    for n in names:
+        value = name_utils.clean(n.value)
+        if not value:
+            continue
+        if (n.part, n.script) in seen:
+            errors.append(_("The %(part)s is given twice in one script.") % {"part": n.part})
+            continue
+        seen.add((n.part, n.script))
+        if not name_utils.in_script(value, n.script):
+            errors.append(
+                _("“%(value)s” is not written in %(script)s letters; type it in the %(script)s column or correct it.")
+                % {"value": value, "script": Script(n.script).label}
+            )
+            continue
+        cleaned.append(NameInput(n.part, n.script, value, n.is_document_spelling))
+    parts = {n.part for n in cleaned}
+    if "given" not in parts:
+        errors.append(_("Enter the given name in at least one script."))
+    if "family" not in parts:
+        errors.append(_("Enter the family name in at least one script."))
+    doc_parts = [n.part for n in cleaned if n.is_document_spelling]
+    if len(doc_parts) != len(set(doc_parts)):
+        errors.append(_("Mark only one spelling of each name part as the one in the identity document."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _validate_dob(date_of_birth: dt.date | None) -> None:
+    if date_of_birth is None:
+        return
+    today = timezone.localdate()
+    if date_of_birth > today:
+        raise ValidationError({"date_of_birth": _("The date of birth is in the future; check the year.")})
+    if date_of_birth.year < today.year - 120:
+        raise ValidationError({"date_of_birth": _("The date of birth is more than 120 years ago; check the year.")})
+
+
+def _write_names(person: Person, names: Iterable[NameInput]) -> None:
+    rows = [
+        PersonName(
+            person=person,
+            part=n.part,
+            script=n.script,
+            value=n.value,
+            normalized=name_utils.normalize(n.value, n.script),
+            is_document_spelling=n.is_document_spelling,
+        )
+        for n in names
+    ]
+    for row in rows:
+        row.full_clean(exclude=["person"])
+    PersonName.objects.bulk_create(rows)
+
+
+def _write_languages(person: Person, languages: Iterable[LanguageInput]) -> None:
+    rows = []
+    for lang in languages:
+        code = (lang.language or "").strip().lower()
+        if not code:
+            continue
+        row = PersonLanguage(person=person, language=code, level=lang.level, interpreter_needed=lang.interpreter_needed)
+        row.full_clean(exclude=["person"], validate_unique=False)
+        rows.append(row)
+    PersonLanguage.objects.bulk_create(rows)
+
+
+# --- Households and persons ------------------------------------------------
+
+
+def _household_create(
+    *,
+    actor: Any,
+    site: Site,
+    arrival_date: dt.date,
+    origin_country: str = "SY",
+    origin_governorate: str = "",
+    origin_district: str = "",
+    purpose: str = "registration",
+) -> Household:
+    if arrival_date > timezone.localdate():
+        raise ValidationError({"arrival_date": _("The arrival date is in the future; check it.")})
+    household = Household(
+        registration_number=next_household_number(year=arrival_date.year),
+        site=site,
+        arrival_date=arrival_date,
+        origin_country=(origin_country or "SY").upper(),
+        origin_governorate=origin_governorate.strip(),
+        origin_district=origin_district.strip(),
+    )
+    household.full_clean()
+    household.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=household,
+        fields=["registration_number", "site", "arrival_date", "origin"],
+        values={"site": str(site.pk), "origin_country": household.origin_country},
+        purpose=purpose,
+    )
+    return household
+
+
+def _person_create(
+    *, actor: Any, site: Site, household: Household | None, member: MemberInput, purpose: str = "registration"
+) -> Person:
+    names = validate_names(member.names)
+    _validate_dob(member.date_of_birth)
+    year = household.arrival_date.year if household else timezone.localdate().year
+    person = Person(
+        registration_number=next_person_number(year=year),
+        site=site,
+        household=household,
+        relationship=member.relationship,
+        sex=member.sex,
+        date_of_birth=member.date_of_birth,
+        dob_precision=member.dob_precision,
+        place_of_birth=member.place_of_birth.strip(),
+        nationalities=[c.strip().upper() for c in member.nationalities if c.strip()],
+        phone=member.phone.strip(),
+        phone_owner=member.phone_owner,
+        profession=member.profession.strip(),
+        status_id="active",
+    )
+    person.full_clean()
+    person.save(force_insert=True)
+    _write_names(person, names)
+    _write_languages(person, member.languages)
+    for code in member.needs:
+        need = PersonNeed(person=person, code=_need_code(code), identified_on=timezone.localdate(), recorded_by=actor)
+        need.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        fields=["registration_number", *PERSON_FIELDS, "names", "languages"] + (["needs"] if member.needs else []),
+        values={"sex": person.sex, "relationship": person.relationship, "site": str(site.pk)},
+        purpose=purpose,
+    )
+    return person
+
+
+def household_register(
+    *,
+    actor: Any,
+    site: Site,
+    arrival_date: dt.date,
+    members: Sequence[MemberInput],
+    origin_country: str = "SY",
+    origin_governorate: str = "",
+    origin_district: str = "",
+) -> Household:
+    """Register a household and all its members, or nothing at all."""
+    access.require(actor, roles.PERSON_REGISTER, site=site, purpose="registration")
+    if not members:
+        raise ValidationError(_("Add at least one member to the household."))
+    if len(members) > MAX_HOUSEHOLD_SIZE:
+        raise ValidationError(
+            _("A household may have at most %(max)d members; split it into related households.")
+            % {"max": MAX_HOUSEHOLD_SIZE}
+        )
+    heads = [m for m in members if m.relationship == "head"]
+    if len(heads) > 1:
+        raise ValidationError(_("Only one member can be the head of the household."))
+    with transaction.atomic():
+        household = _household_create(
+            actor=actor,
+            site=site,
+            arrival_date=arrival_date,
+            origin_country=origin_country,
+            origin_governorate=origin_governorate,
+            origin_district=origin_district,
+        )
+        for index, member in enumerate(members, 1):
+            try:
+                _person_create(actor=actor, site=site, household=household, member=member)
+            except ValidationError as exc:
+                raise ValidationError(
+                    [_("Member %(n)d: %(errors)s") % {"n": index, "errors": " ".join(exc.messages)}]
+                ) from exc
+    return household
+
+
+def person_register(*, actor: Any, site: Site, member: MemberInput, household: Household | None = None) -> Person:
+    """Register one person, alone or into an existing household."""
+    access.require(actor, roles.PERSON_REGISTER, site=site, purpose="registration")
+    if household is not None and household.site_id != site.pk:
+        raise ValidationError(_("The household is held by another site."))
+    with transaction.atomic():
+        return _person_create(actor=actor, site=site, household=household, member=member)
+
+
+def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
+    access.require(actor, roles.PERSON_EDIT, household, purpose="correction")
+    allowed = {"arrival_date", "origin_country", "origin_governorate", "origin_district"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = Household.objects.select_for_update().get(pk=household.pk)
+        changed = [k for k, v in changes.items() if getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, changes[key])
+        locked.full_clean()
+        locked.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=changed, purpose="correction")
+    return locked
+
+
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    """Correct a person's details (not names: see :func:`person_set_names`)."""
+    access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    allowed = set(PERSON_FIELDS) | {"status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "status" in changes:
+        code = changes.pop("status")
+        if not PersonStatus.objects.filter(code=code, is_active=True).exists():
+            raise ValidationError({"status": _("Unknown status “%(code)s”.") % {"code": code}})
+        changes["status_id"] = code
+    if "date_of_birth" in changes:
+        _validate_dob(changes["date_of_birth"])
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        changed = [k for k, v in changes.items() if getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, changes[key])
+        locked.full_clean()
+        locked.save()
+        names = [k.removesuffix("_id") for k in changed]
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            fields=names,
+            values={k.removesuffix("_id"): changes[k] for k in changed if k.removesuffix("_id") in AUDITABLE_VALUES},
+            purpose="correction",
+        )
+    return locked
+
+
+def person_set_names(*, actor: Any, person: Person, names: Sequence[NameInput]) -> Person:
+    """Replace all of a person's names with ``names`` (validated as a whole)."""
+    access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    cleaned = validate_names(names)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked.names.all().delete()
+        _write_names(locked, cleaned)
+        locked.save(update_fields=["updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["names"], purpose="correction")
+    return locked
+
+
+def person_set_languages(*, actor: Any, person: Person, languages: Sequence[LanguageInput]) -> Person:
+    access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    with transaction.atomic():
+        person.languages.all().delete()
+        _write_languages(person, languages)
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, fields=["languages"], purpose="correction")
+    return person
 
 
 def person_move_site(*, actor: Any, person: Person, site: Site, reason: str = "") -> Person:
@@ -32,3 +412,231 @@ def person_move_site(*, actor: Any, person: Person, site: Site, reason: str = ""
             purpose=reason,
         )
     return locked
+
+
+# --- Documents -------------------------------------------------------------
+
+
+def _check_scan(scan: bytes | None, content_type: str) -> None:
+    if scan is None:
+        return
+    if len(scan) > MAX_SCAN_BYTES:
+        raise ValidationError({"scan": _("The scan is larger than 5 MB; scan at a lower resolution.")})
+    if content_type not in SCAN_TYPES:
+        raise ValidationError({"scan": _("The scan must be a PDF, JPEG or PNG file.")})
+
+
+def document_add(
+    *,
+    actor: Any,
+    person: Person,
+    document_type: str,
+    number: str = "",
+    issuing_country: str = "",
+    issue_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+    custody: str = "person",
+    scan: bytes | None = None,
+    scan_content_type: str = "",
+) -> IdentityDocument:
+    access.require(actor, roles.DOCUMENT_EDIT, person, purpose="documents")
+    dtype = DocumentType.objects.filter(code=document_type, is_active=True).first()
+    if dtype is None:
+        raise ValidationError({"document_type": _("Unknown document type “%(code)s”.") % {"code": document_type}})
+    _check_scan(scan, scan_content_type)
+    doc = IdentityDocument(
+        person=person,
+        document_type=dtype,
+        number=number.strip(),
+        issuing_country=issuing_country.strip().upper(),
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        custody=custody,
+    )
+    if issue_date and expiry_date and expiry_date < issue_date:
+        raise ValidationError({"expiry_date": _("The expiry date is before the issue date.")})
+    doc.full_clean()
+    if scan is not None:
+        doc.scan = crypto.encrypt(scan)
+        doc.scan_content_type = scan_content_type
+    with transaction.atomic():
+        doc.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=doc,
+            fields=["document_type", "number", "issuing_country", "issue_date", "expiry_date", "custody"]
+            + (["scan"] if scan is not None else []),
+            values={"person": str(person.pk), "document_type": dtype.code, "custody": custody},
+            purpose="documents",
+        )
+    return doc
+
+
+def document_update(*, actor: Any, document: IdentityDocument, **changes: Any) -> IdentityDocument:
+    access.require(actor, roles.DOCUMENT_EDIT, document, purpose="documents")
+    allowed = {"number", "issuing_country", "issue_date", "expiry_date", "custody"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+        changed = [k for k, v in changes.items() if getattr(locked, k) != v]
+        for key in changed:
+            setattr(locked, key, changes[key])
+        if locked.issue_date and locked.expiry_date and locked.expiry_date < locked.issue_date:
+            raise ValidationError({"expiry_date": _("The expiry date is before the issue date.")})
+        locked.full_clean()
+        locked.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=changed, purpose="documents")
+    return locked
+
+
+def document_scan_read(*, actor: Any, document: IdentityDocument) -> tuple[bytes, str]:
+    """Decrypt a scan for display; the read is audited."""
+    access.require(actor, roles.DOCUMENT_VIEW, document, purpose="documents")
+    if not document.scan:
+        raise ValidationError(_("This document has no scan."))
+    data = crypto.decrypt(bytes(document.scan))
+    audit_record(actor=actor, action=AuditAction.VIEW, obj=document, fields=["scan"], purpose="documents")
+    return data, document.scan_content_type
+
+
+# --- Specific needs ----------------------------------------------------------
+
+
+def _need_code(code: str) -> NeedCode:
+    row = NeedCode.objects.filter(code=code.strip().upper(), is_active=True).order_by("-version").first()
+    if row is None:
+        raise ValidationError({"code": _("Unknown specific-need code “%(code)s”.") % {"code": code}})
+    return row
+
+
+def need_add(*, actor: Any, person: Person, code: str, identified_on: dt.date | None = None) -> PersonNeed:
+    access.require(actor, roles.NEEDS_EDIT, person, purpose="specific needs")
+    need_code = _need_code(code)
+    if need_code.restricted:
+        access.require(actor, roles.NEEDS_PROTECTION_VIEW, person, purpose="specific needs")
+    identified_on = identified_on or timezone.localdate()
+    if PersonNeed.objects.filter(person=person, code=need_code, resolved_on__isnull=True).exists():
+        raise ValidationError({"code": _("This need is already recorded for the person.")})
+    need = PersonNeed(person=person, code=need_code, identified_on=identified_on, recorded_by=actor)
+    need.full_clean()
+    with transaction.atomic():
+        need.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=need,
+            fields=["code", "identified_on"],
+            # A restricted code is itself sensitive: its value stays out of the log.
+            values={"person": str(person.pk)} | ({} if need_code.restricted else {"code": need_code.code}),
+            purpose="specific needs",
+        )
+    return need
+
+
+def need_resolve(*, actor: Any, need: PersonNeed, resolved_on: dt.date | None = None) -> PersonNeed:
+    access.require(actor, roles.NEEDS_EDIT, need, purpose="specific needs")
+    if need.code.restricted:
+        access.require(actor, roles.NEEDS_PROTECTION_VIEW, need, purpose="specific needs")
+    resolved_on = resolved_on or timezone.localdate()
+    if resolved_on < need.identified_on:
+        raise ValidationError({"resolved_on": _("The end date is before the date the need was identified.")})
+    with transaction.atomic():
+        need.resolved_on = resolved_on
+        need.full_clean()
+        need.save(update_fields=["resolved_on", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=need, fields=["resolved_on"], purpose="specific needs")
+    return need
+
+
+# --- Consent -----------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    actor: Any,
+    person: Person,
+    purpose: str,
+    notice_language: str,
+    given_on: dt.date | None = None,
+    given_by: str = ConsentGiver.SELF,
+    guardian_name: str = "",
+) -> Consent:
+    access.require(actor, roles.CONSENT_EDIT, person, purpose="consent")
+    given_on = given_on or timezone.localdate()
+    if given_by == ConsentGiver.GUARDIAN and not guardian_name.strip():
+        raise ValidationError({"guardian_name": _("Enter the name of the guardian who gave consent.")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The date of consent is in the future.")})
+    if Consent.objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists():
+        raise ValidationError({"purpose": _("Consent for this purpose is already recorded; withdraw it first.")})
+    consent = Consent(
+        person=person,
+        purpose=purpose,
+        notice_language=notice_language,
+        given_on=given_on,
+        given_by=given_by,
+        guardian_name=guardian_name.strip(),
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    with transaction.atomic():
+        consent.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=consent,
+            fields=["purpose", "notice_language", "given_on", "given_by"],
+            values={"person": str(person.pk), "purpose": purpose, "given_by": given_by, "language": notice_language},
+            purpose="consent",
+        )
+    return consent
+
+
+def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
+    access.require(actor, roles.CONSENT_EDIT, consent, purpose="consent")
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": _("The withdrawal date is before the date consent was given.")})
+    with transaction.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.save(update_fields=["withdrawn_on", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=consent,
+            fields=["withdrawn_on"],
+            values={"purpose": consent.purpose},
+            purpose="consent",
+        )
+    return consent
+
+
+# --- Registration cards ------------------------------------------------------
+
+
+def card_issue(*, actor: Any, person: Person) -> RegistrationCard:
+    """Issue a new card; any earlier card of the person stops verifying."""
+    access.require(actor, roles.CARD_ISSUE, person, purpose="registration card")
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        now = timezone.now()
+        previous = RegistrationCard.objects.filter(person=locked).order_by("-version").first()
+        RegistrationCard.objects.filter(person=locked, revoked_at__isnull=True).update(revoked_at=now)
+        card = RegistrationCard(
+            person=locked, version=(previous.version + 1) if previous else 1, issued_at=now, issued_by=actor
+        )
+        card.save(force_insert=True)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=card,
+            fields=["version"],
+            values={"person": str(locked.pk), "version": card.version},
+            purpose="registration card",
+        )
+    return card

@@ -1,0 +1,240 @@
+"""Reading the registry: always scoped to the user's sites and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core import signing
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from haven.accounts import access, roles
+from haven.audit.models import AuditAction, AuditEvent
+from haven.audit.selectors import events_for_object
+from haven.audit.services import audit_record
+from haven.registry import names as name_utils
+from haven.registry.models import (
+    Consent,
+    Household,
+    IdentityDocument,
+    NamePart,
+    NeedCode,
+    Person,
+    PersonName,
+    PersonNeed,
+    RegistrationCard,
+    Script,
+)
+
+CARD_SALT = "haven.registry.card"
+PART_ORDER = ("given", "father", "grandfather", "family")
+
+
+def persons_visible(user: Any) -> QuerySet[Person]:
+    return access.scope(user, Person.objects.all(), roles.PERSON_VIEW)
+
+
+def households_visible(user: Any) -> QuerySet[Household]:
+    return access.scope(user, Household.objects.all(), roles.PERSON_VIEW)
+
+
+def person_get(*, user: Any, person_id: Any, purpose: str = "person page", audit_read: bool = True) -> Person:
+    """One person the user may see, or 404. The read is audited."""
+    qs = Person.objects.select_related("site", "household", "status").prefetch_related("names", "languages")
+    return access.get_for_user(
+        user, qs, person_id, capability=roles.PERSON_VIEW, purpose=purpose, audit_read=audit_read
+    )
+
+
+def household_get(
+    *, user: Any, household_id: Any, purpose: str = "household page", audit_read: bool = True
+) -> Household:
+    qs = Household.objects.select_related("site").prefetch_related(
+        Prefetch("members", queryset=Person.objects.prefetch_related("names").select_related("status"))
+    )
+    return access.get_for_user(
+        user, qs, household_id, capability=roles.PERSON_VIEW, purpose=purpose, audit_read=audit_read
+    )
+
+
+def display_name(person: Person, script: str) -> str:
+    """The person's name in one script (parts in order), from prefetched names."""
+    by_part = {n.part: n.value for n in person.names.all() if n.script == script}
+    return " ".join(by_part[p] for p in PART_ORDER if p in by_part)
+
+
+def best_name(person: Person, preferred: Sequence[str] = ("la", "cy", "ar")) -> str:
+    for script in preferred:
+        name = display_name(person, script)
+        if name:
+            return name
+    return person.registration_number
+
+
+def names_table(person: Person) -> list[dict[str, Any]]:
+    """Rows of (part, {script: PersonName}) for the profile page."""
+    rows = []
+    names = list(person.names.all())
+    for part in PART_ORDER:
+        cells = {n.script: n for n in names if n.part == part}
+        if cells:
+            rows.append({"part": part, "label": NamePart(part).label, "cells": [cells.get(s.value) for s in Script]})
+    return rows
+
+
+def visible_need_codes(user: Any, obj: Any = None) -> QuerySet[NeedCode]:
+    qs = NeedCode.objects.filter(is_active=True)
+    if not access.may(user, roles.NEEDS_PROTECTION_VIEW, obj):
+        qs = qs.filter(restricted=False)
+    return qs
+
+
+def needs_for_person(*, user: Any, person: Person, include_resolved: bool = True) -> list[PersonNeed]:
+    """The person's specific needs this user may see (restricted codes need their capability)."""
+    if not access.may(user, roles.NEEDS_VIEW, person):
+        return []
+    qs = PersonNeed.objects.filter(person=person).select_related("code", "code__parent")
+    if not access.may(user, roles.NEEDS_PROTECTION_VIEW, person):
+        qs = qs.filter(code__restricted=False)
+    if not include_resolved:
+        qs = qs.filter(resolved_on__isnull=True)
+    return list(qs)
+
+
+def documents_for_person(*, user: Any, person: Person) -> list[IdentityDocument]:
+    if not access.may(user, roles.DOCUMENT_VIEW, person):
+        return []
+    return list(IdentityDocument.objects.filter(person=person).select_related("document_type").defer("scan"))
+
+
+def consents_for_person(*, user: Any, person: Person) -> list[Consent]:
+    if not access.may(user, roles.PERSON_VIEW, person):
+        return []
+    return list(Consent.objects.filter(person=person).select_related("recorded_by"))
+
+
+def history_for_person(*, user: Any, person: Person, limit: int = 100) -> list[AuditEvent]:
+    """Audit events of the person and the records the user may see about them."""
+    ids_by_type: dict[str, list[str]] = {"registry.person": [str(person.pk)]}
+    ids_by_type["registry.consent"] = [str(pk) for pk in person.consents.values_list("pk", flat=True)]
+    if access.may(user, roles.DOCUMENT_VIEW, person):
+        ids_by_type["registry.identitydocument"] = [str(pk) for pk in person.documents.values_list("pk", flat=True)]
+    ids_by_type["registry.personneed"] = [str(n.pk) for n in needs_for_person(user=user, person=person)]
+    if access.may(user, roles.CARD_ISSUE, person):
+        ids_by_type["registry.registrationcard"] = [str(pk) for pk in person.cards.values_list("pk", flat=True)]
+    q = Q()
+    for object_type, ids in ids_by_type.items():
+        if ids:
+            q |= Q(pk__in=events_for_object(object_type=object_type, object_ids=ids).values("pk"))
+    return list(AuditEvent.objects.filter(q).select_related("actor").order_by("-seq")[:limit])
+
+
+def person_sections(*, user: Any, person: Person) -> list[dict[str, str]]:
+    """Sections other apps add to the person page (their AppConfig hook)."""
+    from django.apps import apps
+
+    sections: list[dict[str, str]] = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "person_sections", None)
+        if hook is None or config.label == "registry":
+            continue
+        sections.extend(hook(user, person))
+    return sections
+
+
+def person_search(*, user: Any, query: str, limit: int = 50) -> list[Person]:
+    """Persons at the user's sites whose registration number or a name matches.
+
+    Simple, per-script matching for now; the matching app swaps in
+    cross-script search here.
+    """
+    query = name_utils.clean(query)
+    qs = persons_visible(user).select_related("household", "status").prefetch_related("names")
+    if query:
+        q = Q(registration_number__iexact=query) | Q(household__registration_number__iexact=query)
+        tokens = [t for t in query.split() if t]
+        name_q = Q()
+        for token in tokens:
+            keys = {name_utils.normalize(token, s) for s in ("ar", "la", "cy")} - {""}
+            token_q = Q()
+            for key in keys:
+                token_q |= Q(names__normalized__contains=key)
+            name_q &= Q(pk__in=PersonName.objects.filter(token_q).values("person_id"))
+        if tokens:
+            q |= name_q
+        qs = qs.filter(q)
+    return list(qs.order_by("-created_at", "registration_number")[:limit])
+
+
+def possible_duplicates(
+    *, user: Any, names: Iterable[Any], date_of_birth: dt.date | None, sex: str | None = None
+) -> list[Person]:
+    """Persons at the user's sites who may be the one being registered.
+
+    Exact matching for now: the same date of birth and the same normalised
+    given and family name in one script. The matching app replaces this
+    with its engine (same signature).
+    """
+    keys: dict[str, set[tuple[str, str]]] = {"given": set(), "family": set()}
+    for n in names:
+        part = n["part"] if isinstance(n, dict) else n.part
+        script = n["script"] if isinstance(n, dict) else n.script
+        value = n["value"] if isinstance(n, dict) else n.value
+        if part in keys and value and name_utils.clean(value):
+            keys[part].add((script, name_utils.normalize(value, script)))
+    if not keys["given"] or not keys["family"] or date_of_birth is None:
+        return []
+    qs = persons_visible(user).filter(date_of_birth=date_of_birth)
+    if sex in ("F", "M"):
+        qs = qs.filter(sex__in=[sex, "U", "X"])
+    for part, pairs in keys.items():
+        q = Q()
+        for script, key in pairs:
+            q |= Q(script=script, normalized=key)
+        qs = qs.filter(pk__in=PersonName.objects.filter(q, part=part).values("person_id"))
+    return list(qs.prefetch_related("names").select_related("household")[:10])
+
+
+def card_token(card: RegistrationCard) -> str:
+    """The opaque signed token printed in the card's QR code (no personal data)."""
+    return signing.dumps({"c": card.pk.hex, "v": card.version}, salt=CARD_SALT, compress=True)
+
+
+def card_verify(*, user: Any, token: str) -> tuple[str, RegistrationCard | None]:
+    """('valid'|'revoked'|'invalid'|'unknown', card). Logged-in staff at the card's site only."""
+    try:
+        data = signing.loads(token, salt=CARD_SALT)
+        card_id = uuid.UUID(hex=str(data["c"]))
+        version = int(data["v"])
+    except (signing.BadSignature, KeyError, ValueError, TypeError):
+        return "invalid", None
+    card = (
+        access.scope(
+            user, RegistrationCard.objects.select_related("person"), roles.PERSON_VIEW, site_field="person__site"
+        )
+        .filter(pk=card_id, version=version)
+        .first()
+    )
+    if card is None:
+        return "unknown", None
+    audit_record(actor=user, action=AuditAction.VIEW, obj=card, fields=["verify"], purpose="card verification")
+    return ("revoked" if card.revoked_at else "valid"), card
+
+
+def current_card(*, person: Person) -> RegistrationCard | None:
+    return RegistrationCard.objects.filter(person=person, revoked_at__isnull=True).first()
+
+
+def registry_figures(*, user: Any) -> dict[str, int]:
+    """Counts for the home page, at the user's sites."""
+    persons = persons_visible(user)
+    today = timezone.localdate()
+    week_start = today - dt.timedelta(days=today.weekday())
+    return {
+        "persons": persons.filter(status__is_present=True).count(),
+        "households": households_visible(user).count(),
+        "arrivals_week": persons.filter(household__arrival_date__gte=week_start).count(),
+    }

@@ -1,0 +1,225 @@
+"""Registration of a household and its members, in one transaction.
+
+The page is one form: the household, then a formset of members. "Add
+member" posts the form back and re-renders it with one more member, so
+nothing typed is lost. Duplicate warnings and transliteration suggestions
+come from hx-post endpoints; names never appear in a URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts import access, roles
+from haven.accounts.models import Site
+from haven.registry import names as name_utils
+from haven.registry import selectors, services
+from haven.registry.forms import SCRIPT_DIR, SCRIPTS, HouseholdForm, MemberFormSet
+from haven.registry.models import NamePart, Script
+
+NEW_MEMBER_DEFAULTS = {
+    "relationship": "child",
+    "dob_precision": "exact",
+    "phone_owner": "own",
+    "nationalities": "SY",
+    "languages": "ar",
+    "sex": "",
+}
+TARGET = {"ar": "arabic", "la": "latin", "cy": "cyrillic"}
+
+
+def _register_sites(user: Any) -> list[Site]:
+    ids = access.sites_with(user, roles.PERSON_REGISTER)
+    return list(Site.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+def _site_from(request: HttpRequest, sites: list[Site]) -> Site:
+    wanted = request.POST.get("site") or request.GET.get("site")
+    for site in sites:
+        if str(site.pk) == wanted:
+            return site
+    return sites[0]
+
+
+def _with_extra_member(data: QueryDict) -> QueryDict:
+    data = data.copy()
+    total = int(data.get("form-TOTAL_FORMS") or 0)
+    if total < 40:
+        for key, value in NEW_MEMBER_DEFAULTS.items():
+            data[f"form-{total}-{key}"] = value
+        data["form-TOTAL_FORMS"] = str(total + 1)
+    return data
+
+
+def _without_last_member(data: QueryDict) -> QueryDict:
+    data = data.copy()
+    total = int(data.get("form-TOTAL_FORMS") or 1)
+    if total > 1:
+        data["form-TOTAL_FORMS"] = str(total - 1)
+    return data
+
+
+def name_row_context(
+    form_prefix: str, part: str, data: Any, errors: Any = None, suggested: set[str] | None = None
+) -> dict[str, Any]:
+    """What the _name_row.html partial needs for one name part of one member."""
+    cells = []
+    for script in SCRIPTS:
+        name = f"{form_prefix}-{part}_{script}"
+        cells.append(
+            {
+                "script": script,
+                "script_label": Script(script).label,
+                "name": name,
+                "id": f"id_{name}",
+                "value": data.get(name, "") if data is not None else "",
+                "dir": SCRIPT_DIR[script],
+                "lang": {"ar": "ar", "la": "en", "cy": "ru"}[script],
+                "errors": (errors or {}).get(f"{part}_{script}", []),
+                "suggested": script in (suggested or set()),
+            }
+        )
+    return {"prefix": form_prefix, "part": part, "label": NamePart(part).label, "cells": cells}
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    sites = _register_sites(request.user)
+    if not sites:
+        access.require(request.user, roles.PERSON_REGISTER, purpose="registration")
+        raise PermissionDenied
+    action = request.POST.get("action", "")
+    show_errors = False
+    if request.method != "POST":
+        household_form = HouseholdForm(prefix="hh")
+        formset = MemberFormSet(
+            initial=[
+                {
+                    "relationship": "head",
+                    "dob_precision": "exact",
+                    "phone_owner": "own",
+                    "nationalities": "SY",
+                    "languages": "ar",
+                }
+            ]
+        )
+    else:
+        data = request.POST
+        if action == "add":
+            data = _with_extra_member(data)
+        elif action == "remove":
+            data = _without_last_member(data)
+        household_form = HouseholdForm(data, prefix="hh")
+        formset = MemberFormSet(data)
+        if action == "save":
+            show_errors = True
+            if household_form.is_valid() and formset.is_valid():
+                site = _site_from(request, sites)
+                hh = household_form.cleaned_data
+                try:
+                    household = services.household_register(
+                        actor=request.user,
+                        site=site,
+                        arrival_date=hh["arrival_date"],
+                        origin_country=hh["origin_country"],
+                        origin_governorate=hh["origin_governorate"],
+                        origin_district=hh["origin_district"],
+                        members=[form.to_member() for form in formset.forms],
+                    )
+                except ValidationError as exc:
+                    household_form.add_error(None, " ".join(exc.messages))
+                else:
+                    messages.success(
+                        request,
+                        _("Household %(number)s was registered with %(count)d members.")
+                        % {"number": household.registration_number, "count": len(formset.forms)},
+                    )
+                    return redirect("registry:household", household_id=household.pk)
+    members = []
+    for form in formset.forms:
+        data = form.data if form.is_bound else {f"{form.prefix}-{k}": v for k, v in (form.initial or {}).items()}
+        errors = form.errors if (show_errors and form.is_bound) else {}
+        members.append(
+            {
+                "form": form,
+                "name_rows": [name_row_context(form.prefix, p.value, data, errors) for p in NamePart],
+                "non_field_errors": form.non_field_errors() if show_errors and form.is_bound else [],
+                "show_errors": show_errors,
+            }
+        )
+    context = {
+        "household_form": household_form,
+        "formset": formset,
+        "members": members,
+        "show_errors": show_errors,
+        "sites": sites,
+        "site": _site_from(request, sites),
+    }
+    return render(request, "registry/register.html", context)
+
+
+@login_required
+@require_POST
+def register_suggest(request: HttpRequest) -> HttpResponse:
+    """Return one name row with the other scripts filled from the typed one.
+
+    A field is filled only when it is empty or still holds the previous
+    suggestion; what the officer typed is never overwritten.
+    """
+    if not access.may(request.user, roles.PERSON_REGISTER):
+        raise PermissionDenied
+    prefix = request.POST.get("prefix", "")
+    part = request.POST.get("part", "")
+    source = request.POST.get("source", "")
+    if part not in NamePart.values or source not in SCRIPTS or not prefix.startswith("form-"):
+        return HttpResponse(status=400)
+    data = request.POST.copy()
+    text = name_utils.clean(data.get(f"{prefix}-{part}_{source}", ""))
+    suggested: set[str] = set()
+    if text and name_utils.in_script(text, source):
+        for script in SCRIPTS:
+            if script == source:
+                continue
+            key = f"{prefix}-{part}_{script}"
+            current = data.get(key, "")
+            previous = data.get(f"{key}__suggested", "")
+            if not current or current == previous:
+                data[key] = name_utils.suggest(text, target=TARGET[script])
+                suggested.add(script)
+    context = name_row_context(prefix, part, data, suggested=suggested)
+    return render(request, "registry/_name_row.html", context)
+
+
+@login_required
+@require_POST
+def register_duplicates(request: HttpRequest) -> HttpResponse:
+    """Warn about persons who may already be registered (exact match for now)."""
+    if not access.may(request.user, roles.PERSON_REGISTER):
+        raise PermissionDenied
+    prefix = request.POST.get("prefix", "")
+    from django import forms
+
+    dob = None
+    try:
+        dob = forms.DateField().clean(request.POST.get(f"{prefix}-date_of_birth") or None)
+    except ValidationError:
+        dob = None
+    names = [
+        {"part": part, "script": script, "value": request.POST.get(f"{prefix}-{part}_{script}", "")}
+        for part in ("given", "family")
+        for script in SCRIPTS
+    ]
+    names = [n for n in names if n["value"] and name_utils.in_script(name_utils.clean(n["value"]), n["script"])]
+    matches = selectors.possible_duplicates(
+        user=request.user, names=names, date_of_birth=dob, sex=request.POST.get(f"{prefix}-sex") or None
+    )
+    rows = [{"person": p, "name": selectors.best_name(p), "name_ar": selectors.display_name(p, "ar")} for p in matches]
+    return render(request, "registry/_duplicates.html", {"rows": rows})
