@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 
 from haven.accounts.models import Membership, Region, Role, Site, User
@@ -96,3 +97,13 @@ def membership_grant(
             values={"role": role.code, "site": site.code},
         )
     return membership
+
+
+def login_otp_failed(*, request: Any, user: User) -> None:
+    """Report a wrong two-factor code as a failed login for ``user``.
+
+    The receivers write the LOGIN_FAILED audit row and count the attempt
+    towards the lockout, so a code cannot be guessed once the password is
+    known.
+    """
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)

@@ -7,8 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django_otp import match_token, user_has_device
 
 from haven.accounts import two_factor
 from haven.accounts.forms import LoginForm, TotpConfirmForm
+from haven.accounts.services import login_otp_failed
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -43,7 +43,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if form.cleaned_data["otp"]:
                     # A wrong code counts as a failed login (audit row, lockout),
                     # or the code could be guessed once the password is known.
-                    otp_failed(request, user)
+                    login_otp_failed(request=request, user=user)
                     if getattr(request, "axes_locked_out", False):
                         return locked_out(request, None, {})
                 form.add_error("otp", _("Enter the current six-digit code from your authenticator app."))
@@ -57,11 +57,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
-def otp_failed(request: HttpRequest, user: Any) -> None:
-    """Report a wrong two-factor code as a failed login for ``user``."""
-    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
-
-
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -69,7 +64,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    """django-axes calls this for a locked account: a page, or JSON for the API."""
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    if request.path.startswith("/api/"):
+        from haven.api.errors import error_body
+
+        return JsonResponse(error_body("locked_out", _("Too many failed logins. Try again later.")), status=429)
     return render(
         request,
         "accounts/locked_out.html",

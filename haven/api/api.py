@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
+from haven.accounts.selectors import user_requires_two_factor
+from haven.accounts.services import login_otp_failed
 from haven.api import errors
 from haven.api.auth import TokenAuth
 from haven.api.services import token_issue, token_revoke_raw
@@ -53,16 +55,33 @@ class HealthOut(Schema):
     database: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"])
 def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
-    """Exchange a username and password (and a two-factor code) for a token."""
+    """Exchange a username and password (and a two-factor code) for a token.
+
+    Failed attempts count towards the same lockout as the login page.
+    """
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise HttpError(429, _("Too many failed logins. Try again later."))
+            return Status(429, errors.error_body("locked_out", _("Too many failed logins. Try again later.")))
         return Status(401, errors.error_body("bad_credentials", _("The username or password is not right.")))
-    if user_has_device(user) and (not payload.otp or match_token(user, payload.otp) is None):
-        return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
+    if user_has_device(user):
+        if not payload.otp:
+            return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
+        if match_token(user, payload.otp) is None:
+            login_otp_failed(request=request, user=user)
+            if getattr(request, "axes_locked_out", False):
+                return Status(429, errors.error_body("locked_out", _("Too many failed logins. Try again later.")))
+            return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
+    elif settings.HAVEN_REQUIRE_2FA and user_requires_two_factor(user=user):
+        return Status(
+            401,
+            errors.error_body(
+                "two_factor_setup_required",
+                _("Your role requires two-factor authentication: set it up on the web page first."),
+            ),
+        )
     token, raw = token_issue(user=user)
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
