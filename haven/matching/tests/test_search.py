@@ -1,0 +1,127 @@
+"""Cross-script search: index kept current, ranking, access, pages and API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from haven.matching.models import PersonSearchIndex
+from haven.matching.search import parse_query
+from haven.matching.selectors import person_search
+from haven.matching.services import person_index_rebuild, person_index_update
+from haven.matching.tests.helpers import hasan, make_person
+from haven.registry.models import PersonName
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def target(personas):
+    return hasan(personas.site_a)
+
+
+@pytest.fixture
+def crowd(personas):
+    """Other people at site A with overlapping names."""
+    return [
+        make_person(site=personas.site_a, names={("given", "la"): "Ahmad", ("family", "la"): "Al-Hasan"}),
+        make_person(site=personas.site_a, names={("given", "la"): "Mohammad", ("family", "la"): "Khalil"}),
+        make_person(site=personas.site_a, names={("given", "cy"): "Юсуф", ("family", "cy"): "Шехаде"}),
+    ]
+
+
+@pytest.mark.parametrize("typed", ["Mohammad Al-Hasan", "Мухаммед Аль-Хасан", "Muhammed Alhasan", "محمد الحسن"])
+def test_full_name_in_any_script_finds_the_arabic_record(personas, target, crowd, typed):
+    hits = person_search(user=personas.registrar, query=typed)
+    assert hits[0].person_id == target.pk
+    assert hits[0].names["ar"] == "محمد أحمد الحسن"
+
+
+@pytest.mark.parametrize("typed", ["Moh", "Мух", "Mohammad Al-H", "Мухаммед Аль-Ха", "محم"])
+def test_search_as_you_type_finds_the_person_by_prefix(personas, target, crowd, typed):
+    ids = [h.person_id for h in person_search(user=personas.registrar, query=typed)]
+    assert target.pk in ids
+
+
+def test_one_letter_gives_nothing_yet(personas, target):
+    assert person_search(user=personas.registrar, query="M") == []
+    assert not parse_query("M")
+
+
+def test_index_follows_a_name_change(personas, target):
+    assert not person_search(user=personas.registrar, query="Youssef Shehadeh")
+    PersonName.objects.filter(person=target, part="given").update(value="يوسف")
+    PersonName.objects.filter(person=target, part="family").update(value="شحادة")
+    person_index_update(person=target)
+    person_index_update(person=target)  # idempotent
+    assert PersonSearchIndex.objects.filter(person=target).count() == 1
+    hits = person_search(user=personas.registrar, query="Youssef Shehadeh")
+    assert [h.person_id for h in hits] == [target.pk]
+    assert not person_search(user=personas.registrar, query="Mohammad Al-Hasan")
+
+
+def test_rebuild_indexes_everyone(personas, target, crowd):
+    PersonSearchIndex.objects.all().delete()
+    assert person_index_rebuild(chunk=2) == 4
+    assert person_search(user=personas.registrar, query="Mohammad Al-Hasan")[0].person_id == target.pk
+
+
+def test_search_never_shows_persons_of_other_sites(personas, target):
+    other = hasan(personas.site_b)
+    ids_a = {h.person_id for h in person_search(user=personas.registrar, query="Mohammad Al-Hasan")}
+    ids_b = {h.person_id for h in person_search(user=personas.registrar_b, query="Mohammad Al-Hasan")}
+    assert ids_a == {target.pk}
+    assert ids_b == {other.pk}
+    assert person_search(user=personas.outsider, query="Mohammad Al-Hasan") == []
+    assert person_search(user=personas.admin, query="Mohammad Al-Hasan") == []  # admin has no registry.person.view
+
+
+def test_search_page_partial_by_post(personas, target, django_assert_max_num_queries):
+    client = personas.client("caseworker")
+    with django_assert_max_num_queries(12):
+        response = client.post("/matching/search/", {"q": "Мухаммед Аль-Хасан"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "محمد أحمد الحسن" in response.content.decode()
+    assert target.registration_number in response.content.decode()
+    assert b"<html" not in response.content
+
+
+def test_search_page_full_and_empty(personas, target):
+    client = personas.client("registrar")
+    page = client.get("/matching/search/")
+    assert page.status_code == 200 and b'hx-post="/matching/search/"' in page.content
+    empty = client.post("/matching/search/", {"q": "Zzyzx Qwerty"}, HTTP_HX_REQUEST="true")
+    assert b"search-empty" in empty.content
+
+
+def test_search_page_denied_to_outsider_and_other_site(personas, target):
+    assert personas.client("outsider").post("/matching/search/", {"q": "Mohammad"}).status_code == 403
+    response = personas.client("caseworker_b").post(
+        "/matching/search/", {"q": "Mohammad Al-Hasan"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert target.registration_number not in response.content.decode()
+
+
+def test_api_get_and_post(personas, target, crowd):
+    api = personas.api("caseworker")
+    got = api.get("/api/v1/persons/search", {"q": "Мухаммед Аль-Хасан"})
+    assert got.status_code == 200, got.content
+    assert got.json()[0]["person_id"] == str(target.pk)
+    assert got.json()[0]["names"]["ar"] == "محمد أحمد الحسن"
+    posted = api.post(
+        "/api/v1/persons/search", json.dumps({"q": "Mohammad Al-Hasan", "limit": 3}), content_type="application/json"
+    )
+    assert posted.status_code == 200
+    assert posted.json()[0]["person_id"] == str(target.pk)
+    assert len(posted.json()) <= 3
+
+
+def test_api_denied(personas, target):
+    assert personas.api("outsider").get("/api/v1/persons/search", {"q": "Mohammad"}).status_code == 403
+    other_site = personas.api("caseworker_b").get("/api/v1/persons/search", {"q": "Mohammad Al-Hasan"})
+    assert other_site.status_code == 200 and other_site.json() == []
+    from django.test import Client
+
+    assert Client().get("/api/v1/persons/search", {"q": "Mohammad"}).status_code == 401
