@@ -1,7 +1,616 @@
-"""REST endpoints of the support app, mounted under /api/v1/ by haven.api."""
+"""REST endpoints of the support app, mounted at /api/v1/support/ by haven.api.
+
+A session's ``note`` is in the response only for a user who may read its
+compartment (``null`` otherwise, with ``note_readable: false``), and only
+from ``GET /sessions/{id}``, which audits the read. Lists never carry notes.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from haven.accounts import roles
+from haven.accounts.access import get_for_user, may, require
+from haven.support import selectors, services, services_referrals
+from haven.support.models import (
+    Action,
+    Assessment,
+    Case,
+    DisclosureRecord,
+    ExamResult,
+    Goal,
+    MedicalExam,
+    Referral,
+    ServiceProvider,
+    Session,
+    SessionType,
+)
 
 router = Router(tags=["support"])
+
+MAX_LIMIT = 200
+
+
+# --- Schemas ---------------------------------------------------------------
+
+
+class ActionOut(Schema):
+    id: uuid.UUID
+    title: str
+    owner: str | None
+    due_on: datetime.date | None
+    done_at: datetime.datetime | None
+
+
+class GoalOut(Schema):
+    id: uuid.UUID
+    title: str
+    due_on: datetime.date | None
+    achieved_at: datetime.datetime | None
+    actions: list[ActionOut]
+
+
+class CaseOut(Schema):
+    id: uuid.UUID
+    site_id: uuid.UUID
+    person_id: uuid.UUID | None
+    household_id: uuid.UUID | None
+    subject_number: str
+    status: str
+    status_label: str
+    status_reason: str
+    priority: int
+    caseworker: str | None
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    flags: list[str]
+
+
+class CaseDetailOut(CaseOut):
+    goals: list[GoalOut]
+    session_ids: list[uuid.UUID]
+
+
+class CaseIn(Schema):
+    person_id: uuid.UUID | None = None
+    household_id: uuid.UUID | None = None
+    priority: int = 2
+
+
+class CaseStatusIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class FlagIn(Schema):
+    flag: str
+    comment: str = ""
+
+
+class GoalIn(Schema):
+    title: str
+    due_on: datetime.date | None = None
+
+
+class ActionIn(Schema):
+    title: str
+    owner_id: uuid.UUID | None = None
+    due_on: datetime.date | None = None
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    case_id: uuid.UUID | None
+    session_type: str
+    compartment: str
+    held_on: datetime.date
+    duration_minutes: int
+    place: str
+    interpreter: str
+    staff: str
+    note_readable: bool
+    note: str | None
+
+
+class SessionIn(Schema):
+    person_id: uuid.UUID
+    session_type: str
+    held_on: datetime.date
+    duration_minutes: int = 60
+    place: str = ""
+    interpreter: str = ""
+    note: str = ""
+
+
+class NoteIn(Schema):
+    note: str
+
+
+class ExamIn(Schema):
+    person_id: uuid.UUID
+    examined_on: datetime.date
+    facility: str
+    components: list[str]
+    result: str
+    details: str = ""
+    certificate_expires_on: datetime.date | None = None
+
+
+class ExamOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    examined_on: datetime.date
+    facility: str
+    components: list[str]
+    result: str
+    certificate_expires_on: datetime.date | None
+    pathway_synced: bool
+
+
+class ProviderOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+    is_internal: bool
+
+
+class ReferralIn(Schema):
+    person_id: uuid.UUID
+    provider_id: uuid.UUID
+    reason: str
+    consent_given: bool = False
+    consent_given_by: str = ""
+    data_shared: list[str] = []
+    purpose: str = ""
+
+
+class ReferralOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    provider_id: uuid.UUID
+    provider: str
+    reason: str
+    consent_given: bool
+    data_shared: list[str]
+    purpose: str
+    status: str
+    outcome: str
+    sent_at: datetime.datetime
+
+
+class ReferralStatusIn(Schema):
+    status: str
+    outcome: str = ""
+
+
+class DisclosureOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    recipient_id: uuid.UUID
+    recipient_name: str
+    data_categories: list[str]
+    purpose: str
+    legal_basis: str
+    referral_id: uuid.UUID | None
+    disclosed_by: str
+    disclosed_at: datetime.datetime
+
+
+class QuestionOut(Schema):
+    code: str
+    text: str
+
+
+class QuestionnaireOut(Schema):
+    code: str
+    version: int
+    title: str
+    questions: list[QuestionOut]
+
+
+class AssessmentIn(Schema):
+    kind: str = "arrival"
+    answers: dict[str, bool]
+
+
+class ProposalOut(Schema):
+    id: uuid.UUID
+    need_code: str
+    flag: str | None
+    status: str
+
+
+class AssessmentOut(Schema):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    answers: dict[str, bool]
+    answered_at: datetime.datetime
+    proposals: list[ProposalOut]
+
+
+class DecisionIn(Schema):
+    confirm: bool
+
+
+# --- Converters ----------------------------------------------------------
+
+
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _case(case: Case, flags: list[str] | None = None) -> dict[str, Any]:
+    if flags is None:
+        flags = [f.flag_type.code for f in case.flags.filter(removed_at__isnull=True).select_related("flag_type")]
+    return {
+        "id": case.pk,
+        "site_id": case.site_id,
+        "person_id": case.person_id,
+        "household_id": case.household_id,
+        "subject_number": case.subject_number,
+        "status": case.status.code,
+        "status_label": case.status.label,
+        "status_reason": case.status_reason,
+        "priority": case.priority,
+        "caseworker": _username(case.caseworker),
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "flags": flags,
+    }
+
+
+def _session(session: Session, note: str | None = None) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "person_id": session.person_id,
+        "case_id": session.case_id,
+        "session_type": session.session_type.code,
+        "compartment": session.session_type.compartment,
+        "held_on": session.held_on,
+        "duration_minutes": session.duration_minutes,
+        "place": session.place,
+        "interpreter": session.interpreter,
+        "staff": session.staff.get_username(),
+        "note_readable": note is not None,
+        "note": note,
+    }
+
+
+def _referral(r: Referral) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "person_id": r.person_id,
+        "provider_id": r.provider_id,
+        "provider": r.provider.name,
+        "reason": r.reason,
+        "consent_given": r.consent_given,
+        "data_shared": r.data_shared,
+        "purpose": r.purpose,
+        "status": r.status,
+        "outcome": r.outcome,
+        "sent_at": r.sent_at,
+    }
+
+
+def _assessment(a: Assessment, user: Any) -> dict[str, Any]:
+    protection = may(user, roles.NEEDS_PROTECTION_VIEW, a.case)
+    return {
+        "id": a.pk,
+        "case_id": a.case_id,
+        "kind": a.kind,
+        "answers": a.answers,
+        "answered_at": a.answered_at,
+        "proposals": [
+            {
+                "id": p.pk,
+                "need_code": p.need_code,
+                "flag": p.flag_type.code if p.flag_type else None,
+                "status": p.status,
+            }
+            for p in a.proposals.all()
+            if protection or not p.need_code.startswith("LP")
+        ],
+    }
+
+
+def _page(limit: int, offset: int) -> slice:
+    limit = max(1, min(limit, MAX_LIMIT))
+    return slice(max(offset, 0), max(offset, 0) + limit)
+
+
+# --- Cases ------------------------------------------------------------------
+
+
+@router.get("/cases", response=list[CaseOut])
+def case_list(request: HttpRequest, all: bool = False, limit: int = 50, offset: int = 0) -> Any:  # noqa: A002
+    """Open cases: yours (assigned or deputy), or all at your sites with ``all=true``."""
+    require(request.user, roles.CASE_VIEW, purpose="caseload")
+    rows = selectors.caseload(user=request.user, mine=not all)[_page(limit, offset)]
+    return [_case(c, [f.flag_type.code for f in c.active_flags]) for c in rows]
+
+
+@router.post("/cases", response={201: CaseOut})
+def case_create(request: HttpRequest, payload: CaseIn) -> Any:
+    from haven.registry.models import Household
+
+    person = household = None
+    if payload.person_id:
+        person = selectors.person_get_for_user(request.user, payload.person_id, purpose="open a case")
+    if payload.household_id:
+        household = get_for_user(
+            request.user, Household.objects.all(), payload.household_id, capability=roles.PERSON_VIEW
+        )
+    case = services.case_open(actor=request.user, person=person, household=household, priority=payload.priority)
+    return Status(201, _case(case, []))
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut)
+def case_get(request: HttpRequest, case_id: uuid.UUID) -> Any:
+    case = selectors.case_get_for_user(request.user, case_id, purpose="case api")
+    detail = selectors.case_detail(user=request.user, case=case)
+    goals = [
+        {
+            "id": g.pk,
+            "title": g.title,
+            "due_on": g.due_on,
+            "achieved_at": g.achieved_at,
+            "actions": [
+                {"id": a.pk, "title": a.title, "owner": _username(a.owner), "due_on": a.due_on, "done_at": a.done_at}
+                for a in g.actions.all()
+            ],
+        }
+        for g in detail["goals"]
+    ]
+    flags = [f.flag_type.code for f in detail["flags"]]
+    return {**_case(case, flags), "goals": goals, "session_ids": [s.pk for s in detail["sessions"]]}
+
+
+@router.post("/cases/{case_id}/status", response=CaseOut)
+def case_status(request: HttpRequest, case_id: uuid.UUID, payload: CaseStatusIn) -> Any:
+    case = selectors.case_get_for_user(request.user, case_id, purpose="change case status")
+    case = services.case_set_status(actor=request.user, case=case, status_code=payload.status, reason=payload.reason)
+    return _case(case)
+
+
+@router.post("/cases/{case_id}/flags", response={201: CaseOut})
+def case_flag(request: HttpRequest, case_id: uuid.UUID, payload: FlagIn) -> Any:
+    case = selectors.case_get_for_user(request.user, case_id, purpose="flag a case")
+    services.case_flag_add(actor=request.user, case=case, flag_code=payload.flag, comment=payload.comment)
+    return Status(201, _case(case))
+
+
+@router.post("/cases/{case_id}/goals", response={201: GoalOut})
+def goal_create(request: HttpRequest, case_id: uuid.UUID, payload: GoalIn) -> Any:
+    case = selectors.case_get_for_user(request.user, case_id, purpose="plan a case")
+    goal = services.goal_add(actor=request.user, case=case, title=payload.title, due_on=payload.due_on)
+    return Status(201, {"id": goal.pk, "title": goal.title, "due_on": goal.due_on, "achieved_at": None, "actions": []})
+
+
+@router.post("/goals/{goal_id}/actions", response={201: ActionOut})
+def action_create(request: HttpRequest, goal_id: uuid.UUID, payload: ActionIn) -> Any:
+    goal = get_for_user(
+        request.user, Goal.objects.select_related("case"), goal_id, capability=roles.CASE_VIEW, site_field="case__site"
+    )
+    owner = None
+    if payload.owner_id:
+        owner = get_user_model().objects.filter(pk=payload.owner_id).first()
+        if owner is None:
+            raise ValidationError({"owner_id": "Unknown user."})
+    action = services.action_add(actor=request.user, goal=goal, title=payload.title, owner=owner, due_on=payload.due_on)
+    return Status(
+        201,
+        {"id": action.pk, "title": action.title, "owner": _username(owner), "due_on": action.due_on, "done_at": None},
+    )
+
+
+@router.post("/actions/{action_id}/done", response=ActionOut)
+def action_complete(request: HttpRequest, action_id: uuid.UUID) -> Any:
+    action = get_for_user(
+        request.user,
+        Action.objects.select_related("goal__case", "owner"),
+        action_id,
+        capability=roles.CASE_VIEW,
+        site_field="goal__case__site",
+    )
+    action = services.action_done(actor=request.user, action=action)
+    return {
+        "id": action.pk,
+        "title": action.title,
+        "owner": _username(action.owner),
+        "due_on": action.due_on,
+        "done_at": action.done_at,
+    }
+
+
+# --- Sessions and examinations ------------------------------------------
+
+
+@router.get("/persons/{person_id}/sessions", response=list[SessionOut])
+def person_sessions(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """Sessions that took place (type, date, who); notes only from GET /sessions/{id}."""
+    person = selectors.person_get_for_user(request.user, person_id, purpose="support sessions")
+    require(request.user, roles.SESSION_VIEW, person, purpose="support sessions")
+    return [_session(s) for s in selectors.sessions_for_person(user=request.user, person=person)]
+
+
+@router.post("/sessions", response={201: SessionOut})
+def session_create(request: HttpRequest, payload: SessionIn) -> Any:
+    person = selectors.person_get_for_user(request.user, payload.person_id, purpose="record a session")
+    session_type = SessionType.objects.filter(code=payload.session_type, is_active=True).first()
+    if session_type is None:
+        raise ValidationError({"session_type": "Unknown session type."})
+    session = services.session_record(
+        actor=request.user,
+        person=person,
+        session_type=session_type,
+        held_on=payload.held_on,
+        duration_minutes=payload.duration_minutes,
+        place=payload.place,
+        interpreter=payload.interpreter,
+        note=payload.note,
+    )
+    return Status(201, _session(session, payload.note.strip()))
+
+
+@router.get("/sessions/{session_id}", response=SessionOut)
+def session_get(request: HttpRequest, session_id: uuid.UUID, purpose: str = "api") -> Any:
+    """One session; its note if your role may read the compartment (the read is audited)."""
+    session = selectors.session_get_for_user(request.user, session_id)
+    note = selectors.session_note_read(user=request.user, session=session, purpose=f"api: {purpose}"[:200])
+    return _session(session, note)
+
+
+@router.put("/sessions/{session_id}/note", response=SessionOut)
+def session_note(request: HttpRequest, session_id: uuid.UUID, payload: NoteIn) -> Any:
+    session = selectors.session_get_for_user(request.user, session_id)
+    session = services.session_note_update(actor=request.user, session=session, note=payload.note)
+    return _session(session, payload.note.strip())
+
+
+def _exam(exam: MedicalExam) -> dict[str, Any]:
+    return {
+        "id": exam.pk,
+        "person_id": exam.person_id,
+        "examined_on": exam.examined_on,
+        "facility": exam.facility,
+        "components": exam.components,
+        "result": exam.result,
+        "certificate_expires_on": exam.certificate_expires_on,
+        "pathway_synced": exam.pathway_synced,
+    }
+
+
+@router.get("/persons/{person_id}/examinations", response=list[ExamOut])
+def person_exams(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """The general record: components done and cleared / follow-up, never the details."""
+    person = selectors.person_get_for_user(request.user, person_id, purpose="medical examinations")
+    if not (may(request.user, roles.SESSION_VIEW, person) or may(request.user, roles.CASE_VIEW, person)):
+        raise PermissionDenied(roles.SESSION_VIEW)
+    return [_exam(e) for e in selectors.medical_exams_for_person(user=request.user, person=person)]
+
+
+@router.post("/examinations", response={201: ExamOut})
+def exam_create(request: HttpRequest, payload: ExamIn) -> Any:
+    person = selectors.person_get_for_user(request.user, payload.person_id, purpose="record a medical examination")
+    if payload.result not in ExamResult.values:
+        raise ValidationError({"result": "cleared or follow_up"})
+    exam = services.medical_exam_record(actor=request.user, person=person, **payload.dict(exclude={"person_id"}))
+    return Status(201, _exam(exam))
+
+
+# --- Referrals and disclosures -------------------------------------------
+
+
+@router.get("/providers", response=list[ProviderOut])
+def provider_list(request: HttpRequest) -> Any:
+    require(request.user, roles.REFERRAL_MANAGE, purpose="referrals")
+    return list(ServiceProvider.objects.filter(is_active=True, is_origin_authority=False))
+
+
+@router.get("/referrals", response=list[ReferralOut])
+def referral_list(request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0) -> Any:
+    require(request.user, roles.REFERRAL_MANAGE, purpose="referrals")
+    return [_referral(r) for r in selectors.referrals_for_user(user=request.user, status=status)[_page(limit, offset)]]
+
+
+@router.post("/referrals", response={201: ReferralOut})
+def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
+    person = selectors.person_get_for_user(request.user, payload.person_id, purpose="refer to a service")
+    provider = ServiceProvider.objects.filter(pk=payload.provider_id).first()
+    if provider is None:
+        raise ValidationError({"provider_id": "Unknown service."})
+    referral = services_referrals.referral_create(
+        actor=request.user,
+        person=person,
+        provider=provider,
+        reason=payload.reason,
+        consent_given=payload.consent_given,
+        consent_given_by=payload.consent_given_by,
+        data_shared=payload.data_shared,
+        purpose=payload.purpose,
+    )
+    return Status(201, _referral(referral))
+
+
+@router.post("/referrals/{referral_id}/status", response=ReferralOut)
+def referral_status(request: HttpRequest, referral_id: uuid.UUID, payload: ReferralStatusIn) -> Any:
+    referral = selectors.referral_get_for_user(request.user, referral_id)
+    referral = services_referrals.referral_set_status(
+        actor=request.user, referral=referral, status=payload.status, outcome=payload.outcome
+    )
+    return _referral(referral)
+
+
+@router.get("/disclosures", response=list[DisclosureOut])
+def disclosure_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
+    """The register of disclosures to third parties at your sites."""
+    if not selectors.may_view_disclosures(request.user):
+        require(request.user, roles.REFERRAL_MANAGE, purpose="disclosure register")
+    rows: list[DisclosureRecord] = list(selectors.disclosures_for_user(user=request.user)[_page(limit, offset)])
+    return [
+        {
+            "id": d.pk,
+            "person_id": d.person_id,
+            "recipient_id": d.recipient_id,
+            "recipient_name": d.recipient_name,
+            "data_categories": d.data_categories,
+            "purpose": d.purpose,
+            "legal_basis": d.legal_basis,
+            "referral_id": d.referral_id,
+            "disclosed_by": d.disclosed_by.get_username(),
+            "disclosed_at": d.disclosed_at,
+        }
+        for d in rows
+    ]
+
+
+# --- Needs assessments ---------------------------------------------------
+
+
+@router.get("/questionnaires/{code}", response=QuestionnaireOut)
+def questionnaire_get(request: HttpRequest, code: str) -> Any:
+    """The questions, in the language of the request."""
+    require(request.user, roles.CASE_VIEW, purpose="needs assessment")
+    q = selectors.questionnaire_current(code)
+    questions = [{"code": x.code, "text": x.text} for x in q.questions.all()]
+    return {"code": q.code, "version": q.version, "title": q.title, "questions": questions}
+
+
+@router.post("/cases/{case_id}/assessments", response={201: AssessmentOut})
+def assessment_create(request: HttpRequest, case_id: uuid.UUID, payload: AssessmentIn) -> Any:
+    case = selectors.case_get_for_user(request.user, case_id, purpose="assess needs")
+    assessment = services_referrals.assessment_record(
+        actor=request.user,
+        case=case,
+        questionnaire=selectors.questionnaire_current(),
+        answers=payload.answers,
+        kind=payload.kind,
+    )
+    return Status(201, _assessment(assessment, request.user))
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentOut)
+def assessment_get(request: HttpRequest, assessment_id: uuid.UUID) -> Any:
+    return _assessment(selectors.assessment_get_for_user(request.user, assessment_id), request.user)
+
+
+@router.post("/proposals/{proposal_id}/decision", response=ProposalOut)
+def proposal_decision(request: HttpRequest, proposal_id: uuid.UUID, payload: DecisionIn) -> Any:
+    proposal = selectors.proposal_get_for_user(request.user, proposal_id)
+    proposal = services_referrals.proposal_decide(actor=request.user, proposal=proposal, confirm=payload.confirm)
+    return {
+        "id": proposal.pk,
+        "need_code": proposal.need_code,
+        "flag": proposal.flag_type.code if proposal.flag_type else None,
+        "status": proposal.status,
+    }

@@ -36,6 +36,13 @@ from haven.support.models import (
     SessionType,
 )
 
+
+def person_get_for_user(user: Any, person_id: Any, *, purpose: str) -> Any:
+    from haven.registry.models import Person
+
+    return get_for_user(user, Person.objects.all(), person_id, capability=roles.PERSON_VIEW, purpose=purpose)
+
+
 # --- Compartments ----------------------------------------------------------
 
 
