@@ -24,6 +24,7 @@ pairwise precision and recall can be computed.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -95,17 +96,43 @@ class Generator:
         self.male = [e for e in entries if e.kind == "m" and e.weight > 0]
         self.female = [e for e in entries if e.kind == "f" and e.weight > 0]
         self.family = [e for e in entries if e.kind == "family" and e.weight > 0]
+        # Syrian family names are far more varied than any list: many are a
+        # given name with the article (Al-Omar) or with Abu (Abu Khalil).
+        for e in self.male:
+            if " " in e.arabic[0]:
+                continue
+            self.family.append(
+                NameEntry(
+                    "family",
+                    ("ال" + e.arabic[0],),
+                    tuple("Al-" + v for v in e.latin[:3]),
+                    tuple("Аль-" + v for v in e.cyrillic[:2]),
+                    max(1, e.weight // 5),
+                )
+            )
+            self.family.append(
+                NameEntry(
+                    "family",
+                    ("أبو " + e.arabic[0],),
+                    tuple(p + v for v in e.latin[:2] for p in ("Abu ", "Abou ")),
+                    tuple("Абу " + v for v in e.cyrillic[:2]),
+                    max(1, e.weight // 10),
+                )
+            )
         self.places = [e for e in entries if e.kind == "place" and e.weight > 0]
-        # Real name distributions are steeper than the data weights: square them.
-        self._w = {id(e): e.weight**1.3 for e in entries}
         self._next_entity = 0
+        self._cum: dict[int, list[float]] = {}
 
     def _pick(self, pool: list[NameEntry]) -> NameEntry:
-        return self.rng.choices(pool, weights=[self._w[id(e)] for e in pool])[0]
+        cum = self._cum.get(id(pool))
+        if cum is None:
+            # Real name distributions are steeper than the data weights.
+            cum = self._cum[id(pool)] = list(itertools.accumulate(e.weight**1.3 for e in pool))
+        return self.rng.choices(pool, cum_weights=cum)[0]
 
     def _person(self, given, father, family, dob, sex) -> Person:
         self._next_entity += 1
-        year_only = self.rng.random() < 0.3
+        year_only = self.rng.random() < 0.2
         place = self._pick(self.places) if self.rng.random() < 0.9 else None
         return Person(self._next_entity, given, father, family, dob, year_only, sex, place)
 
@@ -158,7 +185,7 @@ class Generator:
     def render(self, p: Person, record_id: str) -> SynthRecord:
         rng = self.rng
         script = rng.choices(["arabic", "latin", "cyrillic"], [35, 40, 25])[0]
-        father = self.name(p.father, script) if p.father and rng.random() > 0.10 else ""
+        father = self.name(p.father, script) if p.father and rng.random() > 0.06 else ""
         family = self.name(p.family, script, family=True) if rng.random() > 0.03 else ""
         place = self.name(p.place, script) if p.place and rng.random() > 0.35 else ""
         sex = "" if rng.random() < 0.03 else p.sex
@@ -182,8 +209,8 @@ class Generator:
             d = _safe_date(d.year + rng.choice((-1, 1)), d.month, d.day)
         elif r < 0.12:
             d = date(d.year, 1, 1)
-        elif r < 0.15:
-            d = d + timedelta(days=rng.choice((-10, -1, 1, 10)))
+        elif r < 0.15:  # one wrong digit in the day
+            d = _safe_date(d.year, d.month, max(1, d.day + rng.choice((-10, -1, 1, 10))))
         return d.isoformat()
 
     def name(self, e: NameEntry, script: str, *, family: bool = False) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .normalize import name_weight, place_weight, tokenize
 
@@ -202,7 +202,7 @@ def name_similarity(a: _Part, b: _Part) -> float:
     """1.0 for the same name in any script; < 0.6 for different names."""
     if a.key == b.key:
         if a.canon and b.canon and a.canon != b.canon:
-            return 0.5  # two different known names that share a key (Hamid, Hamad)
+            return 0.7  # two different known names that share a key (Hamid, Hamad)
         return 1.0
     ka, kb = a.key.split(" "), b.key.split(" ")
     if len(ka) != len(kb) and (set(ka) <= set(kb) or set(kb) <= set(ka)):
@@ -211,7 +211,7 @@ def name_similarity(a: _Part, b: _Part) -> float:
         return 0.4  # both known, different keys: different names
     return max(
         Levenshtein.normalized_similarity(a.key, b.key) * 0.95,
-        Levenshtein.normalized_similarity(a.simple, b.simple),
+        Indel.normalized_similarity(a.simple, b.simple),
     )
 
 
@@ -242,12 +242,19 @@ def dob_evidence(a: date | None, pa: str, b: date | None, pb: str) -> tuple[floa
         if dy <= 2:
             return 2.0, "estimated, close"
         return (-1.0 if dy <= 5 else -min(15.0, 2.0 * dy)), "estimated, far"
-    if _yearish(a, pa) or _yearish(b, pb):
+    ya, yb = _yearish(a, pa), _yearish(b, pb)
+    if ya and yb:
+        # Both recorded with the year only (1 January): the year is an estimate.
         if dy == 0:
-            return 5.0, "same year"
+            return 7.0, "same year (year only)"
         if dy == 1:
-            return 1.0, "year off by one"
-        return (-2.0 if dy == 2 else -min(15.0, 3.0 * dy)), "different years"
+            return 3.0, "year off by one (year only)"
+        return (-1.0 if dy == 2 else -min(15.0, 3.0 * dy)), "different years"
+    if ya or yb:
+        # One exact date, one year-only: agreeing on the year is weak evidence.
+        if dy == 0:
+            return 2.0, "same year"
+        return (-1.0 if dy == 1 else -min(15.0, 3.0 * dy)), "different years"
     if pa == "month" or pb == "month":
         if dy == 0 and a.month == b.month:
             return 8.0, "same month"
@@ -262,6 +269,8 @@ def dob_evidence(a: date | None, pa: str, b: date | None, pb: str) -> tuple[floa
         return 9.0, "year off by one"
     if dy == 0 and a.month == b.month:
         return 5.0 if abs(a.day - b.day) in (1, 10, 20) else 2.0, "same month, day differs"
+    if abs((a - b).days) <= 31:
+        return 0.0, "dates a few days apart"
     if dy == 0:
         return -5.0, "same year, month differs"
     if dy == 1:
