@@ -76,7 +76,11 @@ def _extract_file(path: Path) -> Iterator[Any]:
     if path.suffix != ".py":
         from django.utils.translation.template import templatize
 
-        text = templatize(text, origin=str(path))
+        # templatize keeps the template's indentation, which Python's
+        # tokenizer rejects when it is uneven; strings are written with
+        # repr(), so no line break hides inside one and the indentation
+        # can go.
+        text = "\n".join(line.lstrip() for line in templatize(text, origin=str(path)).splitlines())
     location = str(path.relative_to(HAVEN_DIR.parent))
     for lineno, funcname, message, _comments in extract_python(
         io.BytesIO(text.encode("utf-8")),
