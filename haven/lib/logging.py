@@ -45,6 +45,15 @@ class PersonalDataFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # A traceback quotes exception messages (and source lines) that
+            # may hold a name: format it here, redacted, and let the
+            # formatter reuse the cached text.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

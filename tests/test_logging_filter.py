@@ -1,0 +1,83 @@
+"""The logging filter keeps personal data out of log files."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from haven.lib.logging import PersonalDataFilter, RequestIdFilter, redact
+from haven.lib.request_context import reset_request_id, set_request_id
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("Person أحمد محمد العلي registered", "أحمد"),
+        ("Person Ахмед Аль-Али registered", "Ахмед"),
+        ("mail from fatima.k@example.org bounced", "fatima.k@example.org"),
+        ("call +7 912 345-67-89 now", "345-67-89"),
+        ("call 8 (912) 345-67-89 now", "345-67-89"),
+        ("passport N12345678 seen", "N12345678"),
+        ('"GET /registry/search?q=Ahmad&dob=1990 HTTP/1.1" 200 512', "Ahmad"),
+        ("Authorization: Bearer hvn_AbC-dEf_123456", "AbC-dEf_123456"),
+    ],
+)
+def test_redact_removes_personal_data(text, secret):
+    assert secret not in redact(text)
+
+
+def test_redact_keeps_what_helps_debugging():
+    line = '"GET /registry/persons/0b6f3f0e-3c1b-4b7a-9a38-6b1f0b1d2e3f/ HTTP/1.1" 200 5120'
+    assert redact(line) == line
+
+
+def _record(msg: str, *args, exc_info=None) -> logging.LogRecord:
+    return logging.LogRecord("haven.test", logging.ERROR, __file__, 1, msg, args, exc_info)
+
+
+def test_filter_redacts_the_formatted_message_and_its_arguments():
+    record = _record("Could not match %s (%s)", "Мария Иванова", "maria@example.org")
+    assert PersonalDataFilter().filter(record) is True
+    message = record.getMessage()
+    assert "Мария" not in message and "maria@" not in message
+    assert message.startswith("Could not match")
+
+
+def test_filter_redacts_exception_text():
+    try:
+        raise ValueError("duplicate name محمد")
+    except ValueError:
+        import sys
+
+        record = _record("failed", exc_info=sys.exc_info())
+    PersonalDataFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "محمد" not in text
+    assert "ValueError" in text
+
+
+def test_filter_survives_a_broken_format_string():
+    record = _record("%d people", "many")
+    assert PersonalDataFilter().filter(record) is True
+    assert "people" in record.getMessage()
+
+
+def test_request_id_is_added_to_each_record():
+    token = set_request_id("abc12345")
+    try:
+        record = _record("x")
+        RequestIdFilter().filter(record)
+        assert record.request_id == "abc12345"
+    finally:
+        reset_request_id(token)
+    record = _record("x")
+    RequestIdFilter().filter(record)
+    assert record.request_id == "-"
+
+
+def test_configured_logging_applies_the_filter(caplog, capsys):
+    """The console handler of settings.LOGGING carries the filter."""
+    from django.conf import settings
+
+    assert "personal_data" in settings.LOGGING["handlers"]["console"]["filters"]

@@ -1,0 +1,54 @@
+"""Baseline security: headers on every response, no inline code in templates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+HAVEN = Path(__file__).resolve().parent.parent / "haven"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/api/v1/health", "/api/v1/docs"])
+def test_security_headers(client, db, path):
+    response = client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_request_id_from_a_proxy_is_kept_when_well_formed(client, db):
+    assert client.get("/api/v1/health", HTTP_X_REQUEST_ID="abcd-1234-efgh")["X-Request-ID"] == "abcd-1234-efgh"
+    assert client.get("/api/v1/health", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
+
+
+def test_session_and_csrf_cookies_are_http_only(client, personas):
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def _templates() -> list[Path]:
+    return sorted(p for p in HAVEN.rglob("templates/**/*.html") if "site-packages" not in p.parts)
+
+
+@pytest.mark.parametrize("template", _templates(), ids=lambda p: str(p.relative_to(HAVEN)))
+def test_templates_have_no_inline_script_or_style(template):
+    """The CSP would block them: JS and CSS belong in static files."""
+    text = template.read_text(encoding="utf-8")
+    for tag in re.findall(r"<script\b[^>]*>", text):
+        assert "src=" in tag or 'type="application/json"' in tag, f"inline <script> in {template}"
+    assert not re.search(r"<style\b", text), f"<style> in {template}"
+    assert not re.search(r"\sstyle\s*=", text), f'style="" in {template}'
+    assert not re.search(r"\son[a-z]+\s*=", text), f"inline event handler in {template}"
