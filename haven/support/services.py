@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,12 @@ from haven.support.models import (
 
 log = logging.getLogger(__name__)
 
-MEDICAL_STEP_CODE = "medical_exam"
+# Step codes of the medical examination in the bundled pathway templates
+# (haven/pathways/templates_data: ru-perm "medical-exam", de-arrival
+# "health-exam"); the first the person's active pathway has is completed.
+MEDICAL_STEP_CODES = ("medical-exam", "health-exam")
+# The pathway's result values for the examination flag.
+PATHWAY_RESULT = {ExamResult.CLEARED: "cleared", ExamResult.FOLLOW_UP: "follow-up"}
 
 
 # --- Cases ----------------------------------------------------------------
@@ -327,19 +332,21 @@ def _complete_pathway_step(*, actor: Any, exam: MedicalExam) -> bool:
     except ImportError:
         log.info("pathways.services.step_complete_by_code is not available; medical step not completed")
         return False
-    try:
-        with transaction.atomic():
-            step_complete_by_code(
-                actor=actor,
-                person=exam.person,
-                step_code=MEDICAL_STEP_CODE,
-                completed_on=exam.examined_on,
-                result=exam.result,
-            )
-    except (ValidationError, ServiceError, LookupError) as exc:
-        log.info("medical pathway step not completed: %s", type(exc).__name__)
-        return False
-    return True
+    for code in MEDICAL_STEP_CODES:
+        try:
+            with transaction.atomic():
+                step_complete_by_code(
+                    actor=actor,
+                    person=exam.person,
+                    step_code=code,
+                    completed_on=exam.examined_on,
+                    result=PATHWAY_RESULT.get(exam.result, exam.result),
+                )
+        except (ValidationError, ServiceError, PermissionDenied, LookupError) as exc:
+            log.info("medical pathway step %s not completed: %s", code, type(exc).__name__)
+            continue
+        return True
+    return False
 
 
 def medical_exam_record(

@@ -303,10 +303,15 @@ def assessment_record(
 def _confirm_need(*, actor: Any, person: Any, need_code: str) -> bool:
     """Add the specific need through the registry's service, when it has one."""
     try:
-        from haven.registry.services import person_need_add
+        from haven.registry.services import need_add
     except ImportError:
+        log.info("registry.services.need_add is not available; the need stays a confirmed proposal")
         return False
-    person_need_add(actor=actor, person=person, code=need_code)
+    from haven.registry.models import PersonNeed
+
+    if PersonNeed.objects.filter(person=person, code__code=need_code, resolved_on__isnull=True).exists():
+        return True
+    need_add(actor=actor, person=person, code=need_code)
     return True
 
 
