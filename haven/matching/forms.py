@@ -71,7 +71,11 @@ class MergeForm(forms.Form):
 
     def _add(self, name: str, label: Any, va: str, vb: str) -> None:
         self.fields[name] = forms.ChoiceField(
-            label=label, choices=[("a", va or "—"), ("b", vb or "—")], initial="a", widget=forms.RadioSelect
+            label=label,
+            choices=[("a", va or "—"), ("b", vb or "—")],
+            initial="a",
+            required=False,
+            widget=forms.RadioSelect,
         )
         self.rows.append({"name": name, "label": label, "a": va, "b": vb})
 
@@ -80,6 +84,6 @@ class MergeForm(forms.Form):
         keep = self.cleaned_data["survivor"]
         out = {}
         for row in self.rows:
-            picked = self.cleaned_data.get(row["name"], keep)
+            picked = self.cleaned_data.get(row["name"]) or keep
             out[row["name"]] = SURVIVOR if picked == keep else MERGED
         return out

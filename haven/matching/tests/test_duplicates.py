@@ -1,0 +1,185 @@
+"""Duplicate check at registration, decisions and the review queue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from haven.audit.models import AuditEvent
+from haven.matching.models import DuplicateDecision, DuplicatePair, PairStatus
+from haven.matching.selectors import duplicate_candidates, person_data_hash
+from haven.matching.services import duplicate_decision_record, duplicate_decisions_attach
+from haven.matching.tests.helpers import hasan, make_person
+
+pytestmark = pytest.mark.django_db
+
+NEW = {
+    "given_name": "Mohammad",
+    "father_name": "Ahmad",
+    "family_name": "Al-Hasan",
+    "date_of_birth": date(1985, 3, 14),
+    "sex": "M",
+}
+
+
+@pytest.fixture
+def target(personas):
+    return hasan(personas.site_a)
+
+
+@pytest.fixture
+def brother(personas, target):
+    """Same father and family, another given name, two years younger: not a duplicate."""
+    return make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "علي", ("father", "ar"): "أحمد", ("family", "ar"): "الحسن"},
+        dob=date(1987, 6, 2),
+    )
+
+
+def test_cross_script_duplicate_found_and_sibling_not(personas, target, brother):
+    found = duplicate_candidates(user=personas.registrar, **NEW)
+    assert [c.person_id for c in found] == [target.pk]
+    c = found[0]
+    assert c.band == "same" and c.score >= 0.9
+    assert c.names["ar"] == "محمد أحمد الحسن"
+    assert c.site_name == personas.site_a.name and c.date_of_birth == date(1985, 3, 14)
+    assert c.reasons
+
+
+def test_cyrillic_typing_with_swapped_day_and_month(personas, target):
+    found = duplicate_candidates(
+        user=personas.registrar,
+        given_name="Мухаммед",
+        father_name="Ахмед",
+        family_name="Аль-Хасан",
+        date_of_birth=date(1985, 14 - 11, 14),
+        sex="M",
+    )
+    assert found and found[0].person_id == target.pk
+
+
+def test_duplicate_check_respects_sites(personas, target):
+    assert duplicate_candidates(user=personas.registrar_b, **NEW) == []
+    assert duplicate_candidates(user=personas.outsider, **NEW) == []
+
+
+def test_check_partial_and_decision(personas, target):
+    client = personas.client("registrar")
+    response = client.post(
+        "/matching/duplicates/check/", {**NEW, "date_of_birth": "1985-03-14"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert target.registration_number in html and "محمد أحمد الحسن" in html
+    data_hash = person_data_hash(**NEW)
+    assert data_hash in html
+    decided = client.post(
+        "/matching/duplicates/decide/",
+        {
+            "candidate": target.pk,
+            "data_hash": data_hash,
+            "decision": "new",
+            "reason": "Different mother",
+            "score": "0.95",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert decided.status_code == 200 and b"decision-recorded" in decided.content
+    decision = DuplicateDecision.objects.get()
+    assert decision.decision == "new" and decision.decided_by == personas.registrar
+    assert AuditEvent.objects.filter(object_type="matching.duplicatedecision", action="create").exists()
+    # The registry registers the new person and attaches the decisions: the pair goes to review.
+    newcomer = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Mohammad", ("father", "la"): "Ahmad", ("family", "la"): "Al-Hasan"},
+    )
+    pairs = duplicate_decisions_attach(actor=personas.registrar, person=newcomer, new_person_data_hash=data_hash)
+    assert len(pairs) == 1 and {pairs[0].person_a_id, pairs[0].person_b_id} == {target.pk, newcomer.pk}
+
+
+def test_check_and_decision_denied(personas, target):
+    assert personas.client("outsider").post("/matching/duplicates/check/", NEW).status_code == 403
+    assert personas.client("doctor").post("/matching/duplicates/check/", NEW).status_code == 403
+    other = personas.client("registrar_b").post("/matching/duplicates/check/", {**NEW, "date_of_birth": "1985-03-14"})
+    assert target.registration_number not in other.content.decode()
+    denied = personas.client("registrar_b").post(
+        "/matching/duplicates/decide/",
+        {"candidate": target.pk, "data_hash": "x" * 64, "decision": "link", "reason": "same"},
+    )
+    assert denied.status_code == 404
+    assert not DuplicateDecision.objects.exists()
+
+
+def test_decision_needs_a_reason(personas, target):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        duplicate_decision_record(
+            actor=personas.registrar, new_person_data_hash="h", candidate=target, decision="new", reason=" "
+        )
+    assert not DuplicateDecision.objects.exists()
+
+
+def test_api_duplicate_check(personas, target):
+    import json
+
+    response = personas.api("registrar").post(
+        "/api/v1/persons/duplicates",
+        json.dumps({**NEW, "date_of_birth": "1985-03-14"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["candidates"][0]["person_id"] == str(target.pk) and body["data_hash"]
+    assert (
+        personas.api("caseworker")
+        .post("/api/v1/persons/duplicates", json.dumps(NEW | {"date_of_birth": None}), content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+def test_queue_and_dismiss(personas, target, brother):
+    from haven.matching.services import duplicate_pair_create
+
+    pair = duplicate_pair_create(actor=personas.registrar, person_a=target, person_b=brother, score=0.6, source="batch")
+    client = personas.client("registrar")
+    queue = client.get("/matching/duplicates/")
+    assert queue.status_code == 200 and target.registration_number in queue.content.decode()
+    page = client.get(f"/matching/duplicates/{pair.pk}/")
+    assert page.status_code == 200 and "علي" in page.content.decode() and "محمد" in page.content.decode()
+    assert b"comparison" in page.content
+    assert b"merge-form" not in page.content  # a registrar reviews but may not merge
+    response = client.post(f"/matching/duplicates/{pair.pk}/dismiss/", {"reason": "Brothers"})
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.DISTINCT
+
+
+def test_queue_denied(personas, target, brother):
+    from haven.matching.services import duplicate_pair_create
+
+    pair = duplicate_pair_create(actor=personas.registrar, person_a=target, person_b=brother, score=0.6, source="batch")
+    assert personas.client("caseworker").get("/matching/duplicates/").status_code == 403
+    assert personas.client("registrar_b").get(f"/matching/duplicates/{pair.pk}/").status_code == 404
+    assert (
+        personas.client("registrar_b").post(f"/matching/duplicates/{pair.pk}/dismiss/", {"reason": "x"}).status_code
+        == 404
+    )
+    assert DuplicatePair.objects.get().status == PairStatus.OPEN
+
+
+def test_home_panel_and_nav(personas, target, brother):
+    from haven.matching.services import duplicate_pair_create
+
+    duplicate_pair_create(actor=personas.registrar, person_a=target, person_b=brother, score=0.6, source="batch")
+    from django.apps import apps
+
+    config = apps.get_app_config("matching")
+    assert config.home_panels(personas.registrar)[0]["value"] == 1
+    assert config.home_panels(personas.registrar_b)[0]["value"] == 0
+    assert config.home_panels(personas.caseworker) == []
+    assert [i["url"] for i in config.nav_items(personas.manager)] == ["/matching/duplicates/"]
+    assert config.nav_items(personas.outsider) == []
