@@ -92,6 +92,10 @@ class MemberInput:
     needs: list[str] = field(default_factory=list)
 
 
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 # --- Registration numbers --------------------------------------------------
 
 
@@ -257,7 +261,12 @@ def _person_create(
     _write_names(person, names)
     _write_languages(person, member.languages)
     for code in member.needs:
-        need = PersonNeed(person=person, code=_need_code(code), identified_on=timezone.localdate(), recorded_by=actor)
+        need = PersonNeed(
+            person=person,
+            code=_need_code(code),
+            identified_on=household.arrival_date if household else timezone.localdate(),
+            recorded_by=_user_or_none(actor),
+        )
         need.save(force_insert=True)
     audit_record(
         actor=actor,
@@ -520,7 +529,7 @@ def need_add(*, actor: Any, person: Person, code: str, identified_on: dt.date | 
     identified_on = identified_on or timezone.localdate()
     if PersonNeed.objects.filter(person=person, code=need_code, resolved_on__isnull=True).exists():
         raise ValidationError({"code": _("This need is already recorded for the person.")})
-    need = PersonNeed(person=person, code=need_code, identified_on=identified_on, recorded_by=actor)
+    need = PersonNeed(person=person, code=need_code, identified_on=identified_on, recorded_by=_user_or_none(actor))
     need.full_clean()
     with transaction.atomic():
         need.save(force_insert=True)
@@ -579,7 +588,7 @@ def consent_record(
         given_on=given_on,
         given_by=given_by,
         guardian_name=guardian_name.strip(),
-        recorded_by=actor,
+        recorded_by=_user_or_none(actor),
     )
     consent.full_clean()
     with transaction.atomic():
@@ -628,7 +637,10 @@ def card_issue(*, actor: Any, person: Person) -> RegistrationCard:
         previous = RegistrationCard.objects.filter(person=locked).order_by("-version").first()
         RegistrationCard.objects.filter(person=locked, revoked_at__isnull=True).update(revoked_at=now)
         card = RegistrationCard(
-            person=locked, version=(previous.version + 1) if previous else 1, issued_at=now, issued_by=actor
+            person=locked,
+            version=(previous.version + 1) if previous else 1,
+            issued_at=now,
+            issued_by=_user_or_none(actor),
         )
         card.save(force_insert=True)
         audit_record(

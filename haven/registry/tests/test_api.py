@@ -14,12 +14,25 @@ HOUSEHOLD = {
     "arrival_date": "2025-02-12",
     "origin_governorate": "Latakia",
     "members": [
-        {"names": [{"part": "given", "script": "ar", "value": "محمد", "is_document_spelling": True},
-                   {"part": "family", "script": "ar", "value": "العلي"}],
-         "sex": "M", "date_of_birth": "1980-05-14", "relationship": "head"},
-        {"names": [{"part": "given", "script": "la", "value": "Salma"},
-                   {"part": "family", "script": "la", "value": "Al-Ali"}],
-         "sex": "F", "date_of_birth": "2015-01-01", "relationship": "child", "needs": ["CR"]},
+        {
+            "names": [
+                {"part": "given", "script": "ar", "value": "محمد", "is_document_spelling": True},
+                {"part": "family", "script": "ar", "value": "العلي"},
+            ],
+            "sex": "M",
+            "date_of_birth": "1980-05-14",
+            "relationship": "head",
+        },
+        {
+            "names": [
+                {"part": "given", "script": "la", "value": "Salma"},
+                {"part": "family", "script": "la", "value": "Al-Ali"},
+            ],
+            "sex": "F",
+            "date_of_birth": "2015-01-01",
+            "relationship": "child",
+            "needs": ["CR"],
+        },
     ],
 }
 
@@ -81,8 +94,9 @@ def test_documents_and_consent(personas):
     reg = personas.api("registrar")
     doc = post(reg, f"/api/v1/persons/{p.pk}/documents", {"document_type": "passport", "number": "N1"})
     assert doc.status_code == 201
-    patched = reg.patch(f"/api/v1/documents/{doc.json()['id']}", json.dumps({"number": "N2"}),
-                        content_type="application/json")
+    patched = reg.patch(
+        f"/api/v1/documents/{doc.json()['id']}", json.dumps({"number": "N2"}), content_type="application/json"
+    )
     assert patched.json()["number"] == "N2"
     assert personas.api("doctor").get(f"/api/v1/persons/{p.pk}/documents").status_code == 403
     consent = post(reg, f"/api/v1/persons/{p.pk}/consents", {"purpose": "registration", "notice_language": "ar"})
@@ -94,11 +108,16 @@ def test_documents_and_consent(personas):
 def test_patch_person_and_names(personas):
     p = person(personas.registrar, personas.site_a)
     reg = personas.api("registrar")
-    response = reg.patch(f"/api/v1/persons/{p.pk}", json.dumps({"profession": "Doctor"}),
-                         content_type="application/json")
+    response = reg.patch(
+        f"/api/v1/persons/{p.pk}", json.dumps({"profession": "Doctor"}), content_type="application/json"
+    )
     assert response.json()["profession"] == "Doctor"
     names = [{"part": "given", "script": "cy", "value": "Мухаммед"}, {"part": "family", "script": "cy", "value": "Али"}]
     response = reg.put(f"/api/v1/persons/{p.pk}/names", json.dumps(names), content_type="application/json")
     assert {n["value"] for n in response.json()} == {"Мухаммед", "Али"}
-    assert personas.api("lawyer").patch(f"/api/v1/persons/{p.pk}", json.dumps({"profession": "x"}),
-                                         content_type="application/json").status_code == 403
+    assert (
+        personas.api("lawyer")
+        .patch(f"/api/v1/persons/{p.pk}", json.dumps({"profession": "x"}), content_type="application/json")
+        .status_code
+        == 403
+    )
