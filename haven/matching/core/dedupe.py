@@ -23,6 +23,8 @@ from .score import SAME, NameFrequencies, PersonRecord, PreparedRecord, prepare,
 
 CSV_HEADER = ("record_id", "given_name", "father_name", "family_name", "date_of_birth", "sex", "place_of_birth")
 OUTPUT_HEADER = ("record_id_a", "record_id_b", "score")
+SMALL_DATASET = 5_000
+"""Below this many records, name frequencies come from the data files."""
 
 Progress = Callable[[str, float], None]
 """Called with a stage name and the fraction done (0..1) of that stage."""
@@ -57,6 +59,18 @@ def _parse_date(value: str, lineno: int) -> date | None:
         ) from None
 
 
+def _first_non_utf8_line(path: Path) -> int:
+    """Line number of the first line that does not decode (the text reader
+    decodes in chunks, so its position is not the line's)."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return n
+    return 0
+
+
 def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
     """Validate and stream records from a dedupe CSV (see ``CSV_HEADER``)."""
     path = Path(path)
@@ -67,7 +81,6 @@ def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
     seen: dict[str, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
-        lineno = 1
         try:
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != CSV_HEADER:
@@ -95,8 +108,9 @@ def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
                     place_of_birth=row[6],
                 )
         except UnicodeDecodeError as exc:
+            bad = _first_non_utf8_line(path)
             raise DedupeInputError(
-                f"line {lineno + 1}: the file is not UTF-8 ({exc.reason}); save it as UTF-8 and try again"
+                f"line {bad}: the file is not UTF-8 ({exc.reason}); save it as UTF-8 and try again"
             ) from None
         except csv.Error as exc:
             raise DedupeInputError(f"line {reader.line_num}: malformed CSV ({exc})") from None
@@ -110,7 +124,11 @@ def prepare_all(records: Iterable[PersonRecord], progress: Progress | None = Non
         given_keys.append(" ".join(t.key for t in tokenize(r.given_name)))
         given_keys.append(" ".join(t.key for t in tokenize(r.father_name)))
         family_keys.append(" ".join(t.key for t in tokenize(r.family_name)))
-    freq = NameFrequencies.from_keys(given_keys, family_keys, population=len(records))
+    if len(records) >= SMALL_DATASET:
+        freq = NameFrequencies.from_keys(given_keys, family_keys, population=len(records))
+    else:
+        # Too few records to count name frequencies: use the data files.
+        freq = NameFrequencies(population=len(records))
     out = []
     n = len(records)
     for i, r in enumerate(records):

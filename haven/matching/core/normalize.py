@@ -19,7 +19,7 @@ Pipeline for one name field (e.g. a family name written "Al-Hassan",
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .data import NameEntry, load_articles, load_names
@@ -39,6 +39,7 @@ class Token:
     key: str
     latin: str
     entry: NameEntry | None = None
+    article: bool = False  # written with an article (al-, ال, аль-) that was removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,9 +281,10 @@ def _tokenize_raw(text: str, d: _Dictionary | None) -> list[Token]:
             i += 1
             continue
         if d is not None and p.text in d.surface:
-            out.append(d.resolve(p.text, p.script))
+            tok = d.resolve(p.text, p.script)
         else:
-            out.append(_glued_abd(p, d) or _glued_din(p, d) or _plain(p, d))
+            tok = _glued_abd(p, d) or _glued_din(p, d) or _plain(p, d)
+        out.append(replace(tok, article=True) if p.after_article else tok)
         i += 1
     return [t for t in out if t.key]
 

@@ -202,7 +202,7 @@ def name_similarity(a: _Part, b: _Part) -> float:
     """1.0 for the same name in any script; < 0.6 for different names."""
     if a.key == b.key:
         if a.canon and b.canon and a.canon != b.canon:
-            return 0.7  # two different known names that share a key (Hamid, Hamad)
+            return 0.55  # two different known names that share a key (Omar, Amer)
         return 1.0
     ka, kb = a.key.split(" "), b.key.split(" ")
     if len(ka) != len(kb) and (set(ka) <= set(kb) or set(kb) <= set(ka)):
