@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +40,17 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the user's language.
+
+        The default roles are stored with their English names, which are
+        messages in the accounts catalog; a name an administrator typed
+        has no translation and is shown as typed.
+        """
+        return gettext(self.name) if self.name else self.code
 
 
 class Region(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.utils import translation
 
 from haven.accounts.models import Membership, Region, Role, Site, User
 from haven.accounts.roles import DEFAULT_ROLES
@@ -16,8 +17,12 @@ from haven.audit.services import audit_record
 
 
 def roles_sync_defaults() -> None:
-    """Create missing default roles and add missing default capabilities."""
-    with transaction.atomic():
+    """Create missing default roles and add missing default capabilities.
+
+    Names are stored in English whatever language is active, so that
+    :attr:`Role.display_name` can translate them.
+    """
+    with transaction.atomic(), translation.override(None):
         for order, spec in enumerate(DEFAULT_ROLES):
             role, created = Role.objects.get_or_create(
                 code=spec.code,
