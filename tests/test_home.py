@@ -25,7 +25,8 @@ ROLE_NAMES = {
 
 def _panels(html: str) -> dict[str, int]:
     pairs = re.findall(
-        r'<div class="text-body-secondary small">([^<]+)</div>\s*<div class="display-6" data-testid="panel-value">([\d,]+)</div>',
+        r'<div class="text-body-secondary small">([^<]+)</div>\s*'
+        r'<div class="display-6" data-testid="panel-value">([\d,]+)</div>',
         html,
     )
     return {title.strip(): int(value.replace(",", "")) for title, value in pairs}
