@@ -111,10 +111,8 @@ class _Builder:
             return "", "own"
         if self.rng.random() < 0.3:
             return "+7 342 200-00-00", "centre"
-        return (
-            f"+7 9{self.rng.randint(10, 99)} {self.rng.randint(100, 999)}-{self.rng.randint(10, 99)}-{self.rng.randint(10, 99)}",
-            "own",
-        )
+        r = self.rng.randint
+        return f"+7 9{r(10, 99)} {r(100, 999)}-{r(10, 99)}-{r(10, 99)}", "own"
 
     def adult(
         self,

@@ -161,7 +161,7 @@ def person_search(*, user: Any, query: str, limit: int = 50) -> list[Person]:
             keys = {name_utils.normalize(token, s) for s in ("ar", "la", "cy")} - {""}
             token_q = Q()
             for key in keys:
-                token_q |= Q(names__normalized__contains=key)
+                token_q |= Q(normalized__contains=key)
             name_q &= Q(pk__in=PersonName.objects.filter(token_q).values("person_id"))
         if tokens:
             q |= name_q
