@@ -88,7 +88,7 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
         "status_form": CaseStatusForm(initial={"status": case.status.code, "priority": case.priority}),
         "flag_form": FlagForm(),
         "goal_form": GoalForm(),
-        "action_form": ActionForm(owners=owners),
+        "owners": list(owners),
     }
     return render(request, "support/case_detail.html", context)
 
