@@ -55,6 +55,10 @@ def bed_taken_error() -> ServiceError:
     return ServiceError("bed_taken", _("This bed was just taken by someone else. Choose another bed."), status=409)
 
 
+def person_has_stay_error() -> ServiceError:
+    return ServiceError("person_has_stay", _("This person already has a bed. Move them instead."), status=409)
+
+
 # --- Sites, buildings, rooms, beds -------------------------------------------
 
 
@@ -185,7 +189,7 @@ def bed_create(*, actor: Any, room: Room, label: str) -> Bed:
 
 def _lock_bed_for(person: Person, bed: Bed, *, site_id: Any) -> Bed:
     """Lock the bed row and check it can take this person now."""
-    locked = Bed.objects.select_for_update().select_related("room").get(pk=bed.pk)
+    locked = Bed.objects.select_for_update(of=("self",)).select_related("room").get(pk=bed.pk)
     if locked.site_id != site_id:
         raise ValidationError({"bed": _("This bed is at another site than the person's case.")})
     room = locked.room
@@ -224,7 +228,7 @@ def _save_new_stay(stay: Stay) -> Stay:
             stay.save(force_insert=True)
     except IntegrityError as exc:
         if "stay_one_active_per_person" in str(exc):
-            raise ServiceError("person_has_stay", _("This person already has a bed. Move them instead.")) from exc
+            raise person_has_stay_error() from exc
         raise bed_taken_error() from exc
     return stay
 
@@ -246,7 +250,7 @@ def stay_plan(*, actor: Any, person: Person, bed: Bed, planned_from: datetime.da
         locked_person = _check_person(person)
         locked_bed = _lock_bed_for(locked_person, bed, site_id=locked_person.site_id)
         if Stay.objects.filter(person=locked_person, status__in=ACTIVE_STAY_STATUSES).exists():
-            raise ServiceError("person_has_stay", _("This person already has a bed. Move them instead."))
+            raise person_has_stay_error()
         stay = _save_new_stay(
             Stay(
                 site_id=locked_bed.site_id,
@@ -271,9 +275,9 @@ def stay_check_in(*, actor: Any, person: Person, bed: Bed, at: datetime.datetime
         locked_person = _check_person(person)
         current = Stay.objects.select_for_update().filter(person=locked_person, status__in=ACTIVE_STAY_STATUSES).first()
         if current is not None and current.status == StayStatus.CHECKED_IN:
-            raise ServiceError("person_has_stay", _("This person already has a bed. Move them instead."))
+            raise person_has_stay_error()
         if current is not None and current.bed_id == bed.pk:
-            locked_bed = Bed.objects.select_for_update().select_related("room").get(pk=bed.pk)
+            locked_bed = Bed.objects.select_for_update(of=("self",)).select_related("room").get(pk=bed.pk)
             if locked_bed.room.status != RoomStatus.IN_USE:
                 raise ValidationError({"bed": _("The room is not in use: choose another bed.")})
             current.status = StayStatus.CHECKED_IN
@@ -308,7 +312,7 @@ def stay_move(*, actor: Any, stay: Stay, bed: Bed, at: datetime.datetime | None 
     """Move a checked-in person to another bed: ends this stay, starts the next."""
     at = at or timezone.now()
     with transaction.atomic():
-        old = Stay.objects.select_for_update().select_related("person").get(pk=stay.pk)
+        old = Stay.objects.select_for_update(of=("self",)).select_related("person").get(pk=stay.pk)
         if old.status != StayStatus.CHECKED_IN:
             raise ValidationError({"stay": _("Only a person who is checked in can be moved.")})
         if old.bed_id == bed.pk:
@@ -351,7 +355,7 @@ def stay_check_out(
     if reason not in StayEndReason.values or reason == StayEndReason.MOVED:
         raise ValidationError({"reason": _("Choose why the stay ends: departure, transfer, case closed or other.")})
     with transaction.atomic():
-        locked = Stay.objects.select_for_update().select_related("person").get(pk=stay.pk)
+        locked = Stay.objects.select_for_update(of=("self",)).select_related("person").get(pk=stay.pk)
         if locked.status == StayStatus.PLANNED:
             raise ValidationError({"stay": _("This person was never checked in: cancel the planned stay instead.")})
         if locked.status != StayStatus.CHECKED_IN:

@@ -104,7 +104,9 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
 
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Transfer.objects.select_for_update().select_related("person", "to_site").get(pk=transfer.pk)
+        locked = (
+            Transfer.objects.select_for_update(of=("self",)).select_related("person", "to_site").get(pk=transfer.pk)
+        )
         if locked.status != TransferStatus.PLANNED:
             raise ValidationError(_("This transfer is already %(status)s.") % {"status": locked.get_status_display()})
         if locked.to_site_id is not None and not locked.has_consent:

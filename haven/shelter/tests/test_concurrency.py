@@ -1,0 +1,81 @@
+"""No double booking, proven with real concurrent requests on PostgreSQL.
+
+SQLite serialises writers with one database lock, so a race there proves
+nothing; this test runs only where the database has row locks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from haven.shelter.models import Stay
+from haven.shelter.tests.factories import beds_of, make_person, make_room
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL for real row locks; the database is {connection.vendor}")
+    # A transactional test starts from a flushed database: put back the
+    # reference row that the registry's data migration seeds.
+    from haven.registry.models import PersonStatus
+
+    PersonStatus.objects.get_or_create(code="active", defaults={"label_en": "Active", "is_present": True})
+
+
+def _race(clients, payloads, url):
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = clients[i].post(url, data=json.dumps(payloads[i]), content_type="application/json")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_two_officers_booking_the_last_bed_only_one_wins(personas):
+    _require_postgres()
+    from haven.lib.testing.personas import make_user
+
+    second = make_user("manager2", site=personas.site_a, role="manager")
+    (bed,) = beds_of(make_room(personas.site_a, beds=1))
+    a, b = make_person(personas.site_a), make_person(personas.site_a)
+    from haven.api.services import token_issue
+    from haven.lib.testing.personas import ApiClient
+
+    clients = [personas.api("manager"), ApiClient(token_issue(user=second)[1])]
+    for client in clients:
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    payloads = [{"person_id": str(p.pk), "bed_id": str(bed.pk)} for p in (a, b)]
+    results = _race(clients, payloads, "/api/v1/shelter/stays")
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201, 409], [r.content for r in results]
+    loser = next(r for r in results if r.status_code == 409).json()["error"]
+    assert loser["code"] == "bed_taken"
+    assert Stay.objects.filter(bed=bed, status="checked_in").count() == 1
+
+
+def test_one_person_booked_twice_at_once_gets_one_bed(personas):
+    _require_postgres()
+    bed1, bed2 = beds_of(make_room(personas.site_a, beds=2))
+    person = make_person(personas.site_a)
+    clients = [personas.api("manager"), personas.api("manager")]
+    payloads = [{"person_id": str(person.pk), "bed_id": str(b.pk)} for b in (bed1, bed2)]
+    results = _race(clients, payloads, "/api/v1/shelter/stays")
+    assert sorted(r.status_code for r in results) == [201, 409]
+    assert next(r for r in results if r.status_code == 409).json()["error"]["code"] == "person_has_stay"
+    assert Stay.objects.filter(person=person, status="checked_in").count() == 1
