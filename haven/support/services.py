@@ -343,7 +343,7 @@ def _complete_pathway_step(*, actor: Any, exam: MedicalExam) -> bool:
                     result=PATHWAY_RESULT.get(exam.result, exam.result),
                 )
         except (ValidationError, ServiceError, PermissionDenied, LookupError) as exc:
-            log.info("medical pathway step %s not completed: %s", code, type(exc).__name__)
+            log.debug("medical pathway step %s not completed: %s", code, type(exc).__name__)
             continue
         return True
     return False
