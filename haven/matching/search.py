@@ -204,13 +204,16 @@ def candidates(
     *,
     site_ids: Iterable[uuid.UUID],
     limit: int,
+    total_limit: int | None = None,
 ) -> list[uuid.UUID]:
     """Ids of persons whose index text matches any of the group lists, at the given sites.
 
     Each element of ``groups_list`` is one conjunction (AND of OR-groups);
     the duplicate check passes several (given+family, given+father, ...).
-    The order is the index's, not a ranking: callers rank.
+    The order is the index's, not a ranking: callers rank. Each conjunction
+    brings at most ``limit`` ids; all together at most ``total_limit``.
     """
+    total = total_limit or limit * max(1, len(groups_list))
     sites = sorted(site_ids, key=str)
     if not sites or not groups_list:
         return []
@@ -250,6 +253,6 @@ def candidates(
                 cursor.execute(sql, [tsquery_expression(groups, in_fts), *site_params, limit])
             for (pid,) in cursor.fetchall():
                 found.setdefault(pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid)), None)
-            if len(found) >= limit:
+            if len(found) >= total:
                 break
-    return list(found)[:limit]
+    return list(found)[:total]

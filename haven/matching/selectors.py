@@ -168,6 +168,11 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     if not sites or not parsed:
         return []
     ids = search.candidates([parsed.groups], site_ids=sites, limit=SEARCH_CANDIDATES)
+    if len(ids) < limit and len(parsed.groups) >= 3:
+        # A typo or a name part missing from the record: allow any one word not to match.
+        relaxed = [parsed.groups[:i] + parsed.groups[i + 1 :] for i in range(len(parsed.groups))]
+        more = search.candidates(relaxed, site_ids=sites, limit=SEARCH_CANDIDATES)
+        ids = list(dict.fromkeys([*ids, *more]))[: 2 * SEARCH_CANDIDATES]
     if not ids:
         return []
     visible = _visible_persons(user, ids).select_related(None).only("pk", "registration_number", "site_id", "status")

@@ -1,0 +1,31 @@
+"""Run every benchmark: ``.venv/bin/python -m benchmarks [--million]``.
+
+Batch dedupe (bench_dedupe), Haven next to Splink (bench_splink, needs
+``pip install splink==5.0.0``), and search / duplicate-check latency on
+SQLite and PostgreSQL (bench_search). Each prints a Markdown table for
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+
+def main() -> int:
+    million = ["--million"] if "--million" in sys.argv[1:] else []
+    runs = [["benchmarks.bench_dedupe", *million], ["benchmarks.bench_search", *million]]
+    if importlib.util.find_spec("splink") is not None:
+        runs.insert(1, ["benchmarks.bench_splink"])
+    else:
+        print("splink is not installed: skipping bench_splink (pip install splink==5.0.0)", file=sys.stderr)
+    status = 0
+    for module, *args in runs:
+        print(f"\n## {module}\n", flush=True)
+        status |= subprocess.call([sys.executable, "-m", module, *args])
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,376 @@
+"""Search and duplicate-check latency at 10k, 100k (and 1M) persons, SQLite and PostgreSQL.
+
+    .venv/bin/python -m benchmarks.bench_search                       # 10k and 100k, both databases
+    .venv/bin/python -m benchmarks.bench_search --sizes 10000 --db sqlite
+    .venv/bin/python -m benchmarks.bench_search --million             # adds 1,000,000 (about an hour)
+
+For each database and size, a fresh database is migrated and filled with
+synthetic persons from ``benchmarks/synthetic.py`` (one registration per
+person, names in one script: Arabic, Latin or Cyrillic) by bulk inserts
+(``COPY`` on PostgreSQL), with their search index. Then, through the REST
+API in-process (Django's test client with a bearer token, so the figures
+include routing, authentication, access checks and JSON but not a network):
+
+- search latency per keystroke: each prefix (2+ letters) of a full name
+  (given, father's, family) typed in *another* script than the stored one;
+- recall@10: the person is among the first ten results for the full name
+  typed in another script, with the generator's spelling drift and typos;
+- the online duplicate check (``POST /api/v1/persons/duplicates``) p95;
+- a primary-key ``GET /api/v1/persons/{id}`` for the ratio.
+
+On PostgreSQL both index methods are measured (full text ``tsvector`` and
+``pg_trgm``). PostgreSQL: ``BENCH_PG_URL`` (default
+postgres://postgres@127.0.0.1:5432) with rights to create databases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+TMP = Path(os.environ.get("BENCH_TMP", str(Path(tempfile.gettempdir()) / "haven-bench")))
+SCRIPTS = {"arabic": "ar", "latin": "la", "cyrillic": "cy"}
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def _setup_django(db: str, n: int) -> None:
+    TMP.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        path = TMP / f"search-{n}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        name = f"haven_bench_search_{n}"
+        with psycopg.connect(PG_URL + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{PG_URL}/{name}"
+    os.environ.setdefault("HAVEN_SECRET_KEY", "bench-" + uuid.uuid4().hex * 2)
+    os.environ["HAVEN_ALLOWED_HOSTS"] = "testserver"
+    os.environ["HAVEN_SSL_REDIRECT"] = "0"
+    os.environ["HAVEN_VAR_DIR"] = str(TMP / "var")
+    os.environ["HAVEN_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _load(n: int, seed: int) -> tuple[list[dict[str, Any]], Any]:
+    """Create sites, a user and ``n`` persons; returns query targets and the user."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from benchmarks.synthetic import Generator
+    from haven.accounts.models import Membership, Region, Role, Site, User
+    from haven.accounts.services import roles_sync_defaults
+    from haven.matching import search
+    from haven.matching.models import PersonSearchIndex
+    from haven.registry.models import Person, PersonName
+
+    roles_sync_defaults()
+    region = Region.objects.create(code="bench", name="Bench")
+    sites = [Site.objects.create(code=f"bench-{i}", name=f"Bench {i}", region=region) for i in range(4)]
+    user = User.objects.create_user(username="bench-registrar", password=uuid.uuid4().hex)
+    for s in sites:
+        Membership.objects.create(user=user, site=s, role=Role.objects.get(code="registrar"))
+    gen = Generator(seed)
+    rng = random.Random(seed + 1)
+    now = timezone.now()
+    targets: list[dict[str, Any]] = []
+    person_fields = [f for f in Person._meta.concrete_fields]
+    name_fields = [f for f in PersonName._meta.concrete_fields if f.attname != "id"]
+    index_fields = [f for f in PersonSearchIndex._meta.concrete_fields if f.attname != "id"]
+    made = 0
+    chunk = 20_000
+    t0 = time.perf_counter()
+    while made < n:
+        persons, names, index = [], [], []
+        while len(persons) < chunk and made + len(persons) < n:
+            for p in gen.household():
+                if made + len(persons) >= n:
+                    break
+                rec = gen.render(p, f"B{made + len(persons):08d}")
+                script = next(s for s in SCRIPTS if _in_script(rec.given_name, s)) if rec.given_name else "latin"
+                dob = date.fromisoformat(rec.date_of_birth) if rec.date_of_birth else None
+                site = sites[rng.randrange(len(sites))]
+                person = Person(
+                    registration_number=f"BN-{made + len(persons):08d}",
+                    site_id=site.pk,
+                    sex=rec.sex or "U",
+                    date_of_birth=dob,
+                    created_at=now,
+                    updated_at=now,
+                )
+                persons.append(person)
+                values = []
+                for part, value in (
+                    ("given", rec.given_name),
+                    ("father", rec.father_name),
+                    ("family", rec.family_name),
+                ):
+                    if value:
+                        names.append(
+                            PersonName(person_id=person.pk, part=part, script=SCRIPTS[script], value=value[:100])
+                        )
+                        values.append(value)
+                index.append(
+                    PersonSearchIndex(
+                        person_id=person.pk,
+                        site_id=site.pk,
+                        text=search.index_text(names=values, site_id=site.pk, date_of_birth=dob),
+                        updated_at=now,
+                    )
+                )
+                if rec.given_name and rec.family_name and rng.random() < 0.02 and len(targets) < 400:
+                    other = rng.choice([s for s in SCRIPTS if s != script])
+                    typed = [gen.name(p.given, other)]
+                    if p.father is not None:
+                        typed.append(gen.name(p.father, other))
+                    typed.append(gen.name(p.family, other, family=True))
+                    targets.append(
+                        {
+                            "id": str(person.pk),
+                            "typed": " ".join(t for t in typed if t),
+                            "given": typed[0],
+                            "father": typed[1] if len(typed) == 3 else "",
+                            "family": typed[-1],
+                            "dob": rec.date_of_birth or None,
+                            "sex": rec.sex,
+                        }
+                    )
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                _copy(Person, person_fields, persons)
+                _copy(PersonName, name_fields, names)
+                _copy(PersonSearchIndex, index_fields, index)
+            else:
+                Person.objects.bulk_create(persons, batch_size=2000)
+                PersonName.objects.bulk_create(names, batch_size=2000)
+                PersonSearchIndex.objects.bulk_create(index, batch_size=2000)
+        made += len(persons)
+        print(f"  loaded {made}/{n} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as c:
+            c.execute("INSERT INTO matching_person_fts (rowid, text) SELECT id, text FROM matching_personsearchindex")
+            c.execute("INSERT INTO matching_person_fts (matching_person_fts) VALUES ('optimize')")
+            c.execute("ANALYZE")
+    else:
+        with connection.cursor() as c:
+            c.execute("VACUUM ANALYZE")
+    print(f"  indexed ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    return targets, user
+
+
+def _in_script(text: str, script: str) -> bool:
+    from haven.matching.core.scripts import detect_script
+
+    return detect_script(text) == script
+
+
+def _copy(model: Any, fields: list[Any], objs: list[Any]) -> None:
+    from django.db import connection
+
+    table = model._meta.db_table
+    cols = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as c:
+        raw = c.cursor
+        with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
+            for o in objs:
+                cp.write_row([_db_value(f, o) for f in fields])
+
+
+def _db_value(f: Any, o: Any) -> Any:
+    from django.db import connection
+
+    value = getattr(o, f.attname)
+    if f.get_internal_type() == "JSONField":
+        return json.dumps(value)
+    return f.get_db_prep_save(value, connection)
+
+
+def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keystroke_names: int) -> dict[str, Any]:
+    from django.test import Client
+
+    from haven.api.services import token_issue
+    from haven.registry.models import Person
+
+    _, raw = token_issue(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    out: dict[str, Any] = {}
+
+    def timed_get(url: str, params: dict[str, Any] | None = None) -> tuple[float, Any]:
+        t = time.perf_counter()
+        r = client.get(url, params or {})
+        dt = (time.perf_counter() - t) * 1000
+        assert r.status_code == 200, (r.status_code, r.content[:300])
+        return dt, r
+
+    # warm-up: name data, caches, connections
+    for t in targets[:5]:
+        timed_get("/api/v1/persons/search", {"q": t["typed"]})
+    ids = list(Person.objects.values_list("pk", flat=True)[:200])
+    pk_times = [timed_get(f"/api/v1/persons/{pk}")[0] for pk in ids]
+    out["pk_get_p50"], out["pk_get_p95"] = _pct(pk_times, 0.5), _pct(pk_times, 0.95)
+    for method in methods:
+        os.environ["HAVEN_SEARCH_PG"] = method
+        keys: list[float] = []
+        for t in targets[:keystroke_names]:
+            text = t["typed"]
+            for i in range(2, len(text) + 1):
+                keys.append(timed_get("/api/v1/persons/search", {"q": text[:i]})[0])
+        found, full = 0, []
+        for t in targets:
+            dt, r = timed_get("/api/v1/persons/search", {"q": t["typed"], "limit": 10})
+            full.append(dt)
+            found += any(h["person_id"] == t["id"] for h in r.json())
+        out[method] = {
+            "keystrokes": len(keys),
+            "key_p50": _pct(keys, 0.5),
+            "key_p95": _pct(keys, 0.95),
+            "key_max": max(keys) if keys else float("nan"),
+            "full_p95": _pct(full, 0.95),
+            "recall10": found / len(targets) if targets else float("nan"),
+            "queries": len(targets),
+        }
+        dup, dup_found = [], 0
+        for t in targets[:150]:
+            body = {
+                "given_name": t["given"],
+                "father_name": t["father"],
+                "family_name": t["family"],
+                "date_of_birth": t["dob"],
+                "sex": t["sex"],
+            }
+            start = time.perf_counter()
+            r = client.post("/api/v1/persons/duplicates", json.dumps(body), content_type="application/json")
+            dup.append((time.perf_counter() - start) * 1000)
+            assert r.status_code == 200, r.content[:300]
+            dup_found += any(c["person_id"] == t["id"] for c in r.json()["candidates"])
+        out[method].update(
+            {"dup_p50": _pct(dup, 0.5), "dup_p95": _pct(dup, 0.95), "dup_recall": dup_found / max(1, len(dup))}
+        )
+    return out
+
+
+def run_one(db: str, n: int, seed: int, keystroke_names: int) -> dict[str, Any]:
+    _setup_django(db, n)
+    t0 = time.perf_counter()
+    targets, user = _load(n, seed)
+    load_s = time.perf_counter() - t0
+    from django.db import connection
+
+    methods = ["tsvector", "trgm"] if connection.vendor == "postgresql" else ["fts5"]
+    result = _measure(targets, user, methods, keystroke_names)
+    result.update({"db": db, "n": n, "load_s": load_s})
+    return result
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        ram = f"{int(mem.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "?"
+    return {"nproc": str(os.cpu_count()), "ram": ram, "cpu": cpu, "python": platform.python_version()}
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = (
+        "| DB | persons | method | keystroke p50 ms | keystroke p95 ms | recall@10 "
+        "| dup check p95 ms | dup recall | PK GET p95 ms | ratio p95 | load s |"
+    )
+    lines = [head, "|" + "---|" * 11]
+    for r in results:
+        for method in ("fts5", "tsvector", "trgm"):
+            m = r.get(method)
+            if not m:
+                continue
+            lines.append(
+                f"| {r['db']} | {r['n']:,} | {method} | {m['key_p50']:.1f} | {m['key_p95']:.1f} | {m['recall10']:.3f} "
+                f"| {m['dup_p95']:.1f} | {m['dup_recall']:.3f} | {r['pk_get_p95']:.1f} "
+                f"| {m['key_p95'] / r['pk_get_p95']:.1f}× | {r['load_s']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--million", action="store_true", help="also 1,000,000 persons")
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keystroke-names", type=int, default=40, help="names typed keystroke by keystroke")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = ap.parse_args(argv)
+    sizes = list(args.sizes) + ([1_000_000] if args.million else [])
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if args.one:
+        print(json.dumps(run_one(dbs[0], sizes[0], args.seed, args.keystroke_names)))
+        return 0
+    results = []
+    print(json.dumps(machine()), file=sys.stderr)
+    for n in sizes:
+        for db in dbs:
+            print(f"{db} {n:,} persons ...", file=sys.stderr, flush=True)
+            cmd = [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_search",
+                "--one",
+                "--db",
+                db,
+                "--sizes",
+                str(n),
+                "--seed",
+                str(args.seed),
+                "--keystroke-names",
+                str(args.keystroke_names),
+            ]
+            proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
+            if proc.returncode != 0:
+                print(f"  failed ({proc.returncode})", file=sys.stderr)
+                continue
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            print(table(results[-1:]), flush=True)
+    print()
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
