@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -405,7 +406,7 @@ def action_create(request: HttpRequest, goal_id: uuid.UUID, payload: ActionIn) -
     if payload.owner_id:
         owner = get_user_model().objects.filter(pk=payload.owner_id).first()
         if owner is None:
-            raise ValidationError({"owner_id": "Unknown user."})
+            raise ValidationError({"owner_id": _("Unknown user.")})
     action = services.action_add(actor=request.user, goal=goal, title=payload.title, owner=owner, due_on=payload.due_on)
     return Status(
         201,
@@ -448,7 +449,7 @@ def session_create(request: HttpRequest, payload: SessionIn) -> Any:
     person = selectors.person_get_for_user(request.user, payload.person_id, purpose="record a session")
     session_type = SessionType.objects.filter(code=payload.session_type, is_active=True).first()
     if session_type is None:
-        raise ValidationError({"session_type": "Unknown session type."})
+        raise ValidationError({"session_type": _("Unknown session type.")})
     session = services.session_record(
         actor=request.user,
         person=person,
@@ -503,7 +504,7 @@ def person_exams(request: HttpRequest, person_id: uuid.UUID) -> Any:
 def exam_create(request: HttpRequest, payload: ExamIn) -> Any:
     person = selectors.person_get_for_user(request.user, payload.person_id, purpose="record a medical examination")
     if payload.result not in ExamResult.values:
-        raise ValidationError({"result": "cleared or follow_up"})
+        raise ValidationError({"result": _("The result is either cleared or follow-up.")})
     exam = services.medical_exam_record(actor=request.user, person=person, **payload.dict(exclude={"person_id"}))
     return Status(201, _exam(exam))
 
@@ -528,7 +529,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
     person = selectors.person_get_for_user(request.user, payload.person_id, purpose="refer to a service")
     provider = ServiceProvider.objects.filter(pk=payload.provider_id).first()
     if provider is None:
-        raise ValidationError({"provider_id": "Unknown service."})
+        raise ValidationError({"provider_id": _("Unknown service.")})
     referral = services_referrals.referral_create(
         actor=request.user,
         person=person,

@@ -184,3 +184,14 @@ def test_person_section_hook(personas: Any, person: Any) -> None:
     assert "Psychological session" in sections[0]["html"] and "Private words" not in sections[0]["html"]
     assert config.person_sections(personas.registrar, person) == []
     assert config.person_sections(personas.caseworker_b, person) == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [("ru", "Мои дела"), ("ar", "ملفاتي")])
+def test_caseload_in_each_language(personas: Any, person: Any, language: str, expected: str) -> None:
+    from django.utils import translation
+
+    services.case_open(actor=personas.caseworker, person=person)
+    with translation.override(language):
+        response = personas.client("caseworker").get("/support/", HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in response.text
+    assert CaseStatus.objects.get(code="open").name_ru in response.text or language != "ru"
