@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .data import NameEntry, load_articles, load_names
 from .keys import raw_key
-from .scripts import Script, detect_script, fold_token
+from .scripts import Script, detect_script, fold_arabic, fold_token
 from .translit_rules import to_latin
 
 __all__ = ["NormalizedName", "Token", "name_tokens", "normalize_name", "phonetic_key", "tokenize"]
@@ -124,6 +124,7 @@ class _Dictionary:
 
     def __init__(self) -> None:
         self.surface: dict[str, tuple[str, str, NameEntry]] = {}
+        self.ambiguous: set[str] = set()  # spellings of two different names
         self.loose: dict[str, set[str]] = {}
         self.canonical: set[str] = set()
         self.abd_rests: set[str] = set()
@@ -154,13 +155,18 @@ class _Dictionary:
                 if not toks:
                     continue
                 surface = "".join(t.text for t in toks)
-                self.surface.setdefault(surface, (ckey, clatin, e))
+                prev = self.surface.setdefault(surface, (ckey, clatin, e))
+                if entry_identity(prev[2]) != entry_identity(e):
+                    self.ambiguous.add(surface)
                 self.loose.setdefault("".join(t.key for t in toks), set()).add(ckey)
 
     def resolve(self, folded: str, script: str) -> Token:
         hit = self.surface.get(folded)
         if hit:
-            return Token(folded, script, hit[0], hit[1], hit[2])
+            # An ambiguous spelling (علا is Ola, and علاء without its hamza)
+            # keeps the heavier name's key but claims no entry.
+            entry = None if folded in self.ambiguous else hit[2]
+            return Token(folded, script, hit[0], hit[1], entry)
         key = raw_key(folded, script)
         if key not in self.canonical:
             cands = self.loose.get(key)
@@ -171,6 +177,16 @@ class _Dictionary:
             if cands and len(cands) == 1:
                 key = next(iter(cands))
         return Token(folded, script, key, to_latin(folded, script))
+
+
+@lru_cache(maxsize=4096)
+def entry_identity(entry: NameEntry) -> str:
+    """Which name an entry is: its Arabic spelling without article, folded.
+
+    The given name حسن and the family name الحسن are the same name.
+    """
+    ar = fold_arabic(entry.arabic[0]).replace(" ", "") if entry.arabic else entry.latin[0].lower()
+    return ar[2:] if ar.startswith("ال") and len(ar) > 3 else ar
 
 
 @lru_cache(maxsize=1)

@@ -24,9 +24,9 @@ from typing import Literal
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .normalize import name_weight, place_weight, tokenize
+from .normalize import entry_identity, name_weight, place_weight, tokenize
 
-SAME = 0.90
+SAME = 0.85
 """At or above: the same person.  Batch dedupe writes these pairs."""
 POSSIBLE = 0.50
 """At or above (and below SAME): a possible duplicate for human review."""
@@ -124,7 +124,7 @@ _PLACE_TOTAL = 1_000  # places.tsv weights are per mille of births
 class _Part:
     key: str
     simple: str  # simplified Latin reading for fuzzy comparison
-    canon: str  # canonical Latin if every token is a known name, else ""
+    canon: str  # identity of the known names (entry_identity), else ""
     bits: float  # evidence when this part agrees
 
 
@@ -144,7 +144,10 @@ def _part(text: str, freq: NameFrequencies, *, family: bool) -> _Part | None:
         return None
     key = " ".join(t.key for t in toks)
     latin = " ".join(t.latin for t in toks)
-    canon = latin if all(t.entry is not None for t in toks) else ""
+    # Only a name known in this role can be "a different known name".
+    kinds = ("family",) if family else ("m", "f")
+    known = all(t.entry is not None and t.entry.kind in kinds for t in toks)
+    canon = " ".join(entry_identity(t.entry) for t in toks if t.entry is not None) if known else ""
     return _Part(key, _simplify(latin), canon, freq.bits(key, family=family))
 
 
@@ -198,11 +201,15 @@ def prepare(record: PersonRecord, frequencies: NameFrequencies | None = None) ->
     )
 
 
-def name_similarity(a: _Part, b: _Part) -> float:
-    """1.0 for the same name in any script; < 0.6 for different names."""
+def name_similarity(a: _Part, b: _Part, *, strict: bool = False) -> float:
+    """1.0 for the same name in any script; < 0.6 for different names.
+
+    Two different known names that share a key (Omar, Amer) are different
+    names when ``strict`` (given names: twins), a likely typo otherwise.
+    """
     if a.key == b.key:
         if a.canon and b.canon and a.canon != b.canon:
-            return 0.55  # two different known names that share a key (Omar, Amer)
+            return 0.55 if strict else 0.8
         return 1.0
     ka, kb = a.key.split(" "), b.key.split(" ")
     if len(ka) != len(kb) and (set(ka) <= set(kb) or set(kb) <= set(ka)):
@@ -215,11 +222,11 @@ def name_similarity(a: _Part, b: _Part) -> float:
     )
 
 
-def _name_evidence(a: _Part | None, b: _Part | None, disagree: float) -> tuple[float, float]:
+def _name_evidence(a: _Part | None, b: _Part | None, disagree: float, *, strict: bool = False) -> tuple[float, float]:
     """(bits, similarity); similarity -1 when a side is missing."""
     if a is None or b is None:
         return 0.0, -1.0
-    sim = name_similarity(a, b)
+    sim = name_similarity(a, b, strict=strict)
     if sim >= 0.92:
         return min(a.bits, b.bits), sim
     if sim >= 0.75:
@@ -280,7 +287,7 @@ def dob_evidence(a: date | None, pa: str, b: date | None, pb: str) -> tuple[floa
 
 def _evidence(a: PreparedRecord, b: PreparedRecord, reasons: list[str] | None) -> float:
     total = a.prior
-    g_bits, g_sim = _name_evidence(a.given, b.given, _GIVEN_DISAGREE)
+    g_bits, g_sim = _name_evidence(a.given, b.given, _GIVEN_DISAGREE, strict=True)
     total += g_bits
     f_bits, f_sim = _name_evidence(a.father, b.father, _FATHER_DISAGREE)
     total += f_bits
