@@ -77,3 +77,16 @@ def test_outsider_is_told_to_ask_for_a_role(personas):
     html = personas.client("outsider").get("/").content.decode()
     assert "You have no role at any site yet" in html
     assert _panels(html)["Your sites"] == 0
+
+
+@override_settings(HAVEN_REQUIRE_2FA=False)
+def test_administration_link_only_for_staff_administrators(personas):
+    assert 'href="/admin/"' not in personas.client("admin").get("/").content.decode()  # not is_staff
+    personas.admin.is_staff = True
+    personas.admin.save()
+    html = personas.client("admin").get("/").content.decode()
+    assert 'href="/admin/"' in html
+    assert 'href="/admin/accounts/user/"' in html
+    personas.caseworker.is_staff = True
+    personas.caseworker.save()
+    assert 'href="/admin/"' not in personas.client("caseworker").get("/").content.decode()

@@ -22,7 +22,19 @@ class AccountsConfig(AppConfig):
         auth_signals.user_logged_out.connect(signals.audit_logout, dispatch_uid="haven_audit_logout")
         auth_signals.user_login_failed.connect(signals.audit_login_failed, dispatch_uid="haven_audit_login_failed")
 
+    def nav_items(self, user: Any) -> list[dict[str, Any]]:
+        from django.urls import reverse
+
+        from haven.accounts import access
+        from haven.accounts.roles import USER_MANAGE
+
+        if user.is_staff and access.may(user, USER_MANAGE):
+            return [{"title": _("Administration"), "url": reverse("admin:index")}]
+        return []
+
     def home_panels(self, user: Any) -> list[dict[str, Any]]:
+        from django.urls import reverse
+
         from haven.accounts import access
         from haven.accounts.roles import USER_MANAGE
         from haven.accounts.selectors import staff_counts, user_sites
@@ -30,8 +42,19 @@ class AccountsConfig(AppConfig):
         panels: list[dict[str, Any]] = [{"title": _("Your sites"), "value": user_sites(user=user).count(), "url": ""}]
         if access.may(user, USER_MANAGE):
             counts = staff_counts()
+            staff_links = user.is_staff
             panels.append(
-                {"title": _("Active staff accounts"), "value": counts["users"], "url": "/admin/accounts/user/"}
+                {
+                    "title": _("Active staff accounts"),
+                    "value": counts["users"],
+                    "url": reverse("admin:accounts_user_changelist") if staff_links else "",
+                }
             )
-            panels.append({"title": _("Active sites"), "value": counts["sites"], "url": "/admin/accounts/site/"})
+            panels.append(
+                {
+                    "title": _("Active sites"),
+                    "value": counts["sites"],
+                    "url": reverse("admin:accounts_site_changelist") if staff_links else "",
+                }
+            )
         return panels
