@@ -90,8 +90,10 @@ def _progress_person(rng: random.Random, enrolment: Enrolment, today: datetime.d
             evidence["document_number"] = f"{rng.randint(10, 99)}-{rng.randint(100000, 999999)}"
             evidence["issued_on"] = when
         if code == "sim-card":
-            evidence = {"phone_number": f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-00",
-                        "contract_date": when.isoformat()}
+            evidence = {
+                "phone_number": f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-00",
+                "contract_date": when.isoformat(),
+            }
         step_complete(actor=ACTOR, step=step, completed_on=when, evidence=evidence, result=result)
         done_on[code] = when
 
@@ -99,7 +101,10 @@ def _progress_person(rng: random.Random, enrolment: Enrolment, today: datetime.d
 def _book_appointments(rng: random.Random, site: Site, today: datetime.date) -> None:
     households = {}
     for step in Step.objects.filter(
-        person__site=site, step_template__code="medical-exam", status=StepStatus.PENDING, person__household__isnull=False
+        person__site=site,
+        step_template__code="medical-exam",
+        status=StepStatus.PENDING,
+        person__household__isnull=False,
     ).select_related("person__household"):
         households.setdefault(step.person.household_id, step.person.household)
     for offset, household in enumerate(list(households.values())[:3], start=1):

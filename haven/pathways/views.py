@@ -116,7 +116,7 @@ def worklist_bulk(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(count)d steps marked done.") % {"count": len(done)})
+        messages.success(request, _("Steps marked done: %(count)d.") % {"count": len(done)})
     return redirect(request.POST.get("next") if _safe_next(request) else "pathways:worklist")
 
 
@@ -251,7 +251,7 @@ def household_enrol(request: HttpRequest, pk: Any) -> HttpResponse:
     household = get_household(request.user, pk, STEP_UPDATE)
     try:
         enrolled = services.household_enrol(actor=request.user, household=household)
-        messages.success(request, _("%(count)d people enrolled.") % {"count": len(enrolled)})
+        messages.success(request, _("People enrolled: %(count)d.") % {"count": len(enrolled)})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("pathways:household", household.pk)

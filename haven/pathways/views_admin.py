@@ -121,7 +121,8 @@ def template_migrate(request: HttpRequest, pk: Any) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("pathways:template", template.pk)
     messages.success(
-        request, _("%(count)d people moved to version %(version)d.") % {"count": count, "version": target.version}
+        request,
+        _("Moved to version %(version)d. People moved: %(count)d.") % {"count": count, "version": target.version},
     )
     return redirect("pathways:template", target.pk)
 
