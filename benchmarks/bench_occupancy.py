@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SIZES = (150, 1000, 5000)
-RUNS = 25
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "150,1000,5000").split(","))
+RUNS = int(os.environ.get("BENCH_RUNS", "25"))
 BEDS_PER_ROOM = 5
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,13 @@ def main() -> None:
         )
         made = size
         client.get(url)  # warm up
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(client.get, url)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         timings = []
         queries = 0
         for _ in range(RUNS):
@@ -119,6 +126,10 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
             queries = len(ctx.captured_queries)
         timings.sort()
+        if os.environ.get("BENCH_VERBOSE"):
+            slow = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:5]
+            for q in slow:
+                print(f"  {size}: {float(q['time']) * 1000:7.1f} ms  {q['sql'][:110]}")
         p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
         rows.append((size, queries, statistics.median(timings), p95))
 
