@@ -57,6 +57,9 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
         call_command("migrate", verbosity=0)
     roles_sync_defaults()
+    from haven.registry.models import PersonStatus
+
+    PersonStatus.objects.get_or_create(code="active", defaults={"label_en": "Active", "is_present": True})
     region, _ = Region.objects.get_or_create(code="bench", defaults={"name": "Bench region"})
     site = Site.objects.create(code="bench-site", name="Bench centre", region=region)
     user = User.objects.create_user(username="bench-manager", password="x" * 16)  # noqa: S106 - throwaway database

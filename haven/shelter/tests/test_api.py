@@ -96,6 +96,7 @@ def test_taken_bed_is_a_409_with_a_translated_message(personas):
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "bed_taken"
+    assert "только что" in response.json()["error"]["message"]
 
 
 def test_registrar_may_not_check_in(personas):

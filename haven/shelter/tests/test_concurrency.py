@@ -66,6 +66,7 @@ def test_two_officers_booking_the_last_bed_only_one_wins(personas):
     assert codes == [201, 409], [r.content for r in results]
     loser = next(r for r in results if r.status_code == 409).json()["error"]
     assert loser["code"] == "bed_taken"
+    assert "только что" in loser["message"]  # told in their own language
     assert Stay.objects.filter(bed=bed, status="checked_in").count() == 1
 
 
