@@ -99,7 +99,7 @@ def _progress_person(rng: random.Random, enrolment: Enrolment, today: datetime.d
 
 
 def _book_appointments(rng: random.Random, site: Site, today: datetime.date) -> None:
-    households = {}
+    households: dict[Any, Any] = {}
     for step in Step.objects.filter(
         person__site=site,
         step_template__code="medical-exam",

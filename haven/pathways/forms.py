@@ -53,9 +53,9 @@ class WorklistFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, steps: list[tuple[str, str]], sites: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories")), *Category.choices]
-        self.fields["step"].choices = [("", _("All steps")), *steps]
-        self.fields["site"].choices = [("", _("All my sites")), *[(str(s.pk), s.name) for s in sites]]
+        self.fields["category"].choices = [("", _("All categories")), *Category.choices]  # type: ignore[attr-defined]
+        self.fields["step"].choices = [("", _("All steps")), *steps]  # type: ignore[attr-defined]
+        self.fields["site"].choices = [("", _("All my sites")), *[(str(s.pk), s.name) for s in sites]]  # type: ignore[attr-defined]
 
 
 class BulkCompleteForm(BootstrapMixin, forms.Form):
@@ -76,7 +76,7 @@ class StepCompleteForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.step_template = step_template
         if step_template.results:
-            self.fields["result"].choices = [("", "—"), *[(r, r) for r in step_template.results]]
+            self.fields["result"].choices = [("", "—"), *[(r, r) for r in step_template.results]]  # type: ignore[attr-defined]
             self.fields["result"].required = True
         else:
             del self.fields["result"]
@@ -100,7 +100,7 @@ class StepStatusForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in StepStatus if s in SETTABLE_STATUSES]
+        self.fields["status"].choices = [(s.value, s.label) for s in StepStatus if s in SETTABLE_STATUSES]  # type: ignore[attr-defined]
 
 
 class AppointmentForm(BootstrapMixin, forms.Form):
@@ -112,7 +112,7 @@ class AppointmentForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, step_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step_code"].choices = step_choices
+        self.fields["step_code"].choices = step_choices  # type: ignore[attr-defined]
 
 
 class RebookForm(BootstrapMixin, forms.Form):
@@ -134,5 +134,5 @@ class SiteTemplateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, sites: list[Any], codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [(str(s.pk), s.name) for s in sites]
-        self.fields["template_code"].choices = [(c, c) for c in codes]
+        self.fields["site"].choices = [(str(s.pk), s.name) for s in sites]  # type: ignore[attr-defined]
+        self.fields["template_code"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]

@@ -148,3 +148,10 @@ def appointment_booked(*, appointment: Appointment, persons: list[Any]) -> None:
                 "time": appointment.at_time.strftime("%H:%M"),
             }
         notify_user(user=user, message=message, url=reverse("pathways:appointment", args=[appointment.pk]))
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark the user's own in-app notifications read (not audited: no case data changes)."""
+    from django.utils import timezone
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

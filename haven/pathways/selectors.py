@@ -203,7 +203,8 @@ def site_funnel(*, site: Site) -> list[FunnelRow]:
     for code, completed, arrived in base.filter(status=StepStatus.DONE).values_list(
         "step_template__code", "completed_on", "enrolment__arrival_date"
     ):
-        durations[code].append((completed - arrived).days)
+        if completed is not None:
+            durations[code].append((completed - arrived).days)
     template_ids = base.values("enrolment__template_id").distinct()
     rows: dict[str, FunnelRow] = {}
     for st in StepTemplate.objects.filter(template_id__in=template_ids).order_by("template__code", "order"):

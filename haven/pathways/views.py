@@ -19,9 +19,9 @@ from haven.accounts.models import Site
 from haven.accounts.roles import STEP_UPDATE, STEP_VIEW
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
-from haven.pathways import selectors, services
+from haven.pathways import notify, selectors, services
 from haven.pathways.forms import BulkCompleteForm, StepCompleteForm, StepStatusForm, WorklistFilterForm
-from haven.pathways.models import Notification, Step
+from haven.pathways.models import Step
 from haven.pathways.people import display_name
 
 
@@ -85,7 +85,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkCompleteForm(),
         "may_update": access.may(request.user, STEP_UPDATE),
     }
-    template = "pathways/_worklist_table.html" if request.htmx else "pathways/worklist.html"
+    template = "pathways/_worklist_table.html" if getattr(request, "htmx", False) else "pathways/worklist.html"
     return render(request, template, context)
 
 
@@ -117,7 +117,7 @@ def worklist_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Steps marked done: %(count)d.") % {"count": len(done)})
-    return redirect(request.POST.get("next") if _safe_next(request) else "pathways:worklist")
+    return redirect(request.POST.get("next", "") if _safe_next(request) else "pathways:worklist")
 
 
 def _is_uuid(value: str) -> bool:
@@ -144,7 +144,10 @@ def expiring(request: HttpRequest) -> HttpResponse:
         days = 30
     steps = selectors.expiring_documents(user=request.user, within_days=days)
     today = timezone.localdate()
-    rows = [{"step": s, "name": display_name(s.person), "expired": s.expires_on < today} for s in steps]
+    rows = [
+        {"step": s, "name": display_name(s.person), "expired": bool(s.expires_on and s.expires_on < today)}
+        for s in steps
+    ]
     return render(request, "pathways/expiring.html", {"rows": rows, "days": days})
 
 
@@ -311,6 +314,6 @@ def progress_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        notify.notifications_mark_read(user=request.user)
         return redirect("pathways:notifications")
     return render(request, "pathways/notifications.html", {"items": selectors.notifications_for(user=request.user)})

@@ -56,17 +56,18 @@ def applies(step_template: StepTemplate, facts: people.Facts) -> bool:
     return True
 
 
-def due_date_for(step_template: StepTemplate, *, arrival: datetime.date, done: dict[str, datetime.date]) -> Any:
+def due_date_for(
+    step_template: StepTemplate, *, arrival: datetime.date, done: dict[str, datetime.date | None]
+) -> datetime.date | None:
     """The due date, or None while the step it counts from is not done."""
     if step_template.deadline_days is None:
         return None
     template = step_template.template
-    if step_template.deadline_after_id is None:
-        start = arrival
-    else:
+    start: datetime.date | None = arrival
+    if step_template.deadline_after_id is not None:
         start = done.get(step_template.deadline_after.code)  # type: ignore[union-attr]
-        if start is None:
-            return None
+    if start is None:
+        return None
     return add_days(
         start,
         step_template.deadline_days,
@@ -139,7 +140,7 @@ def household_enrol(*, actor: Any, household: Any) -> list[Enrolment]:
         ]
 
 
-def _done_dates(enrolment: Enrolment) -> dict[str, datetime.date]:
+def _done_dates(enrolment: Enrolment) -> dict[str, datetime.date | None]:
     return dict(
         Step.objects.filter(enrolment=enrolment, status=StepStatus.DONE).values_list(
             "step_template__code", "completed_on"
