@@ -7,7 +7,6 @@ from ``GET /sessions/{id}``, which audits the read. Lists never carry notes.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 from ninja.responses import Status
 
 from haven.accounts import roles
@@ -34,213 +33,36 @@ from haven.support.models import (
     Session,
     SessionType,
 )
+from haven.support.schemas import (
+    ActionIn,
+    ActionOut,
+    AssessmentIn,
+    AssessmentOut,
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    CaseStatusIn,
+    DecisionIn,
+    DisclosureOut,
+    ExamIn,
+    ExamOut,
+    FlagIn,
+    GoalIn,
+    GoalOut,
+    NoteIn,
+    ProposalOut,
+    ProviderOut,
+    QuestionnaireOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralStatusIn,
+    SessionIn,
+    SessionOut,
+)
 
 router = Router(tags=["support"])
 
 MAX_LIMIT = 200
-
-
-# --- Schemas ---------------------------------------------------------------
-
-
-class ActionOut(Schema):
-    id: uuid.UUID
-    title: str
-    owner: str | None
-    due_on: datetime.date | None
-    done_at: datetime.datetime | None
-
-
-class GoalOut(Schema):
-    id: uuid.UUID
-    title: str
-    due_on: datetime.date | None
-    achieved_at: datetime.datetime | None
-    actions: list[ActionOut]
-
-
-class CaseOut(Schema):
-    id: uuid.UUID
-    site_id: uuid.UUID
-    person_id: uuid.UUID | None
-    household_id: uuid.UUID | None
-    subject_number: str
-    status: str
-    status_label: str
-    status_reason: str
-    priority: int
-    caseworker: str | None
-    opened_at: datetime.datetime
-    closed_at: datetime.datetime | None
-    flags: list[str]
-
-
-class CaseDetailOut(CaseOut):
-    goals: list[GoalOut]
-    session_ids: list[uuid.UUID]
-
-
-class CaseIn(Schema):
-    person_id: uuid.UUID | None = None
-    household_id: uuid.UUID | None = None
-    priority: int = 2
-
-
-class CaseStatusIn(Schema):
-    status: str
-    reason: str = ""
-
-
-class FlagIn(Schema):
-    flag: str
-    comment: str = ""
-
-
-class GoalIn(Schema):
-    title: str
-    due_on: datetime.date | None = None
-
-
-class ActionIn(Schema):
-    title: str
-    owner_id: uuid.UUID | None = None
-    due_on: datetime.date | None = None
-
-
-class SessionOut(Schema):
-    id: uuid.UUID
-    person_id: uuid.UUID
-    case_id: uuid.UUID | None
-    session_type: str
-    compartment: str
-    held_on: datetime.date
-    duration_minutes: int
-    place: str
-    interpreter: str
-    staff: str
-    note_readable: bool
-    note: str | None
-
-
-class SessionIn(Schema):
-    person_id: uuid.UUID
-    session_type: str
-    held_on: datetime.date
-    duration_minutes: int = 60
-    place: str = ""
-    interpreter: str = ""
-    note: str = ""
-
-
-class NoteIn(Schema):
-    note: str
-
-
-class ExamIn(Schema):
-    person_id: uuid.UUID
-    examined_on: datetime.date
-    facility: str
-    components: list[str]
-    result: str
-    details: str = ""
-    certificate_expires_on: datetime.date | None = None
-
-
-class ExamOut(Schema):
-    id: uuid.UUID
-    person_id: uuid.UUID
-    examined_on: datetime.date
-    facility: str
-    components: list[str]
-    result: str
-    certificate_expires_on: datetime.date | None
-    pathway_synced: bool
-
-
-class ProviderOut(Schema):
-    id: uuid.UUID
-    name: str
-    kind: str
-    is_internal: bool
-
-
-class ReferralIn(Schema):
-    person_id: uuid.UUID
-    provider_id: uuid.UUID
-    reason: str
-    consent_given: bool = False
-    consent_given_by: str = ""
-    data_shared: list[str] = []
-    purpose: str = ""
-
-
-class ReferralOut(Schema):
-    id: uuid.UUID
-    person_id: uuid.UUID
-    provider_id: uuid.UUID
-    provider: str
-    reason: str
-    consent_given: bool
-    data_shared: list[str]
-    purpose: str
-    status: str
-    outcome: str
-    sent_at: datetime.datetime
-
-
-class ReferralStatusIn(Schema):
-    status: str
-    outcome: str = ""
-
-
-class DisclosureOut(Schema):
-    id: uuid.UUID
-    person_id: uuid.UUID
-    recipient_id: uuid.UUID
-    recipient_name: str
-    data_categories: list[str]
-    purpose: str
-    legal_basis: str
-    referral_id: uuid.UUID | None
-    disclosed_by: str
-    disclosed_at: datetime.datetime
-
-
-class QuestionOut(Schema):
-    code: str
-    text: str
-
-
-class QuestionnaireOut(Schema):
-    code: str
-    version: int
-    title: str
-    questions: list[QuestionOut]
-
-
-class AssessmentIn(Schema):
-    kind: str = "arrival"
-    answers: dict[str, bool]
-
-
-class ProposalOut(Schema):
-    id: uuid.UUID
-    need_code: str
-    flag: str | None
-    status: str
-
-
-class AssessmentOut(Schema):
-    id: uuid.UUID
-    case_id: uuid.UUID
-    kind: str
-    answers: dict[str, bool]
-    answered_at: datetime.datetime
-    proposals: list[ProposalOut]
-
-
-class DecisionIn(Schema):
-    confirm: bool
 
 
 # --- Converters ----------------------------------------------------------
@@ -337,7 +159,7 @@ def case_list(request: HttpRequest, all: bool = False, limit: int = 50, offset: 
     """Open cases: yours (assigned or deputy), or all at your sites with ``all=true``."""
     require(request.user, roles.CASE_VIEW, purpose="caseload")
     rows = selectors.caseload(user=request.user, mine=not all)[_page(limit, offset)]
-    return [_case(c, [f.flag_type.code for f in c.active_flags]) for c in rows]
+    return [_case(c, [f.flag_type.code for f in getattr(c, "active_flags", [])]) for c in rows]
 
 
 @router.post("/cases", response={201: CaseOut})

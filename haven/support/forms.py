@@ -150,7 +150,7 @@ class GoalForm(Bootstrap, forms.Form):
 
 class ActionForm(Bootstrap, forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)  # type: ignore[arg-type]
     due_on = forms.DateField(label=_("Due date"), widget=DateInput, required=False)
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:

@@ -158,7 +158,7 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     else:
         from haven.registry.models import Person
 
-        person_ids = list(Person.objects.filter(household_id=case.household_id).values_list("id", flat=True))
+        person_ids = list(Person.objects.filter(household_id=str(case.household_id)).values_list("id", flat=True))
     goals = list(
         Goal.objects.filter(case=case).prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("owner"))

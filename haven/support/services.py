@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # "health-exam"); the first the person's active pathway has is completed.
 MEDICAL_STEP_CODES = ("medical-exam", "health-exam")
 # The pathway's result values for the examination flag.
-PATHWAY_RESULT = {ExamResult.CLEARED: "cleared", ExamResult.FOLLOW_UP: "follow-up"}
+PATHWAY_RESULT: dict[str, str] = {ExamResult.CLEARED: "cleared", ExamResult.FOLLOW_UP: "follow-up"}
 
 
 # --- Cases ----------------------------------------------------------------
@@ -410,7 +410,8 @@ def notes_rotate_keys(*, actor: Any, batch_size: int = 500) -> int:
     ``crypto.InvalidToken`` before anything in that batch changes.
     """
     count = 0
-    for model, field in ((Session, "note_encrypted"), (MedicalExam, "details_encrypted")):
+    targets: tuple[tuple[Any, str], ...] = ((Session, "note_encrypted"), (MedicalExam, "details_encrypted"))
+    for model, field in targets:
         ids = list(model.objects.exclude(**{field: ""}).order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch_size):
             with transaction.atomic():

@@ -323,7 +323,7 @@ def proposal_decide(*, actor: Any, proposal: Proposal, confirm: bool) -> Proposa
         raise ServiceError("already_decided", _("This proposal has already been decided."), status=409)
     with transaction.atomic():
         if confirm:
-            if proposal.flag_type_id:
+            if proposal.flag_type is not None:
                 case_flag_add(actor=actor, case=case, flag_code=proposal.flag_type.code)
             if proposal.need_code and case.person_id:
                 _confirm_need(actor=actor, person=case.person, need_code=proposal.need_code)
