@@ -120,7 +120,7 @@ def test_worklist_query_count_does_not_grow_with_rows(perm, personas, frozen, dj
     for _ in range(3):
         household, _members = factories.family(personas.site_a, arrival=ARRIVAL)
         household_enrol(actor="test", household=household)
-    with django_assert_max_num_queries(14) as small:
+    with django_assert_max_num_queries(14) as small:  # measured: 11 (session, user, memberships, names...)
         assert client.get("/pathways/?everyone=on&due=all").status_code == 200
     for _ in range(10):
         household, _members = factories.family(personas.site_a, arrival=ARRIVAL)
@@ -216,3 +216,25 @@ def test_home_panels_and_nav(world, no_2fa):
     assert "Overdue steps" in page and "Appointments today" in page and "/pathways/calendar/" in page
     assert "/pathways/templates/" not in page
     assert "/pathways/templates/" in world["personas"].client("admin").get("/").content.decode()
+
+
+def test_person_section_shows_the_timeline_only_to_those_who_may_see_steps(world):
+    from django.apps import apps
+
+    config = apps.get_app_config("pathways")
+    person = world["members"][0]
+    sections = config.person_sections(world["personas"].caseworker, person)
+    assert sections and "Medical examination" in sections[0]["html"]
+    assert config.person_sections(world["personas"].psychologist, person) == []
+    assert config.person_sections(world["personas"].caseworker_b, person) == []
+
+
+def test_notifications_page_shows_only_my_own(world):
+    from haven.pathways.notify import notify_user
+
+    notify_user(user=world["personas"].caseworker, message="Appointment booked for 3 people")
+    mine = world["personas"].client("caseworker").get("/pathways/notifications/").content.decode()
+    assert "Appointment booked for 3 people" in mine
+    other = world["personas"].client("lawyer").get("/pathways/notifications/").content.decode()
+    assert "Appointment booked for 3 people" not in other
+    assert world["personas"].client("caseworker").post("/pathways/notifications/").status_code == 302
