@@ -119,7 +119,7 @@ def _presence_history(residents: list[Person], rng: random.Random, now: datetime
             leave = datetime.datetime.combine(last_day, datetime.time(17, 30), tzinfo=now.tzinfo)
             events.append((leave, "out"))
         for at, kind in events:
-            if checked_in < at < now:
+            if checked_in is not None and checked_in < at < now:
                 presence_apply(actor=ACTOR, person=person, site_id=site_id, kind=kind, at=at)
     return sorted(absent, key=lambda p: p.registration_number)
 

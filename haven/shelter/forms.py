@@ -28,14 +28,17 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, residents: list[tuple[str, str]], site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = residents
-        self.fields["to_site"].queryset = Site.objects.filter(is_active=True).exclude(pk=site.pk)
+        person_field = self.fields["person"]
+        site_field = self.fields["to_site"]
+        assert isinstance(person_field, forms.ChoiceField) and isinstance(site_field, forms.ModelChoiceField)
+        person_field.choices = residents
+        site_field.queryset = Site.objects.filter(is_active=True).exclude(pk=site.pk)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("to_site") and not data.get("to_region"):
             raise forms.ValidationError(_("Choose the destination site or region."))
         return data

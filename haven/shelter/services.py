@@ -317,7 +317,7 @@ def stay_move(*, actor: Any, stay: Stay, bed: Bed, at: datetime.datetime | None 
             raise ValidationError({"stay": _("Only a person who is checked in can be moved.")})
         if old.bed_id == bed.pk:
             raise ValidationError({"bed": _("The person is already in this bed.")})
-        if at < old.checked_in_at:
+        if old.checked_in_at is not None and at < old.checked_in_at:
             raise ValidationError({"at": _("The move cannot be before the check-in.")})
         locked_bed = _lock_bed_for(old.person, bed, site_id=old.site_id)
         old.status = StayStatus.MOVED
@@ -360,7 +360,7 @@ def stay_check_out(
             raise ValidationError({"stay": _("This person was never checked in: cancel the planned stay instead.")})
         if locked.status != StayStatus.CHECKED_IN:
             raise ValidationError({"stay": _("This stay has already ended.")})
-        if at < locked.checked_in_at:
+        if locked.checked_in_at is not None and at < locked.checked_in_at:
             raise ValidationError(
                 {
                     "at": _("The check-out cannot be before the check-in (%(checked_in)s).")

@@ -118,7 +118,7 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
         "may_record": access.may(request.user, roles.PRESENCE_RECORD, site=site),
         "may_manage": access.may(request.user, roles.STAY_MANAGE, site=site),
     }
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "shelter/_grid.html", context)
     if show_names:
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="room grid")
@@ -208,7 +208,7 @@ def rollcall_mark(request: HttpRequest, site_id: uuid.UUID, person_id: uuid.UUID
         raise Http404
     row = _rollcall_row(stay.person, stay, timezone.localdate())
     row["error"] = error
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "shelter/_rollcall_row.html", {"row": row, "site": site})
     return redirect(reverse("shelter:rollcall", kwargs={"site_id": site.pk}) + f"?building={stay.bed.room.building_id}")
 
@@ -225,7 +225,7 @@ def absent(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     rows = []
     for stay in selectors.absent_stays(site=site, profile=profile, now=now):
         status = getattr(stay.person, "presence_status", None)
-        since = status.last_seen_at if status else stay.checked_in_at
+        since = (status.last_seen_at if status else stay.checked_in_at) or now
         rows.append(
             {
                 "stay": stay,

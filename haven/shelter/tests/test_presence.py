@@ -78,3 +78,29 @@ def test_absence_threshold_is_per_site(personas):
 def test_threshold_below_one_day_is_refused(personas):
     with pytest.raises(ValidationError):
         site_profile_update(actor=personas.manager, site=personas.site_a, absence_threshold_days=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_still_empties_presence_events(personas):
+    """Throwaway databases (tests, flush) can still be emptied despite the triggers."""
+    from django.core.management import call_command
+
+    from haven.registry.models import PersonStatus
+
+    PersonStatus.objects.get_or_create(code="active", defaults={"label_en": "Active", "is_present": True})
+    resident(personas)
+    assert PresenceEvent.objects.count() == 1
+    call_command("flush", interactive=False, verbosity=0)
+    assert PresenceEvent.objects.count() == 0
+    # ...and the triggers are back afterwards.
+    from haven.accounts.services import roles_sync_defaults
+    from haven.lib.testing.personas import make_user
+
+    roles_sync_defaults()
+    PersonStatus.objects.get_or_create(code="active", defaults={"label_en": "Active", "is_present": True})
+    site = personas.region.__class__.objects.create(code="r2", name="R2").sites.create(code="s2", name="S2")
+    person = make_person(site)
+    (bed,) = beds_of(make_room(site, beds=1))
+    stay_check_in(actor=make_user("m2"), person=person, bed=bed)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        PresenceEvent.objects.all().delete()
