@@ -10,6 +10,7 @@ card looks the same on every machine; Arabic is shaped by HarfBuzz
 from __future__ import annotations
 
 import io
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from fpdf import FPDF
 from haven.registry.models import Person, RegistrationCard
 from haven.registry.selectors import card_token, display_name
 
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # subsetting chatter
 CARD_SIZE_MM = (85.6, 54.0)  # ID-1, the size of a bank card
 
 

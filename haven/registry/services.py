@@ -99,29 +99,41 @@ def _user_or_none(actor: Any) -> Any:
 # --- Registration numbers --------------------------------------------------
 
 
-def _next_number(series: str) -> int:
-    """Take the next number of ``series`` under a row lock (call inside atomic)."""
+def _next_number(series: str, count: int = 1) -> int:
+    """Take ``count`` numbers of ``series`` under a row lock (call inside atomic); return the first."""
     try:
         with transaction.atomic():
             RegistrationCounter.objects.get_or_create(name=series)
     except IntegrityError:  # created by a concurrent transaction meanwhile
         pass
     counter = RegistrationCounter.objects.select_for_update().get(name=series)
-    counter.value += 1
+    first = counter.value + 1
+    counter.value += count
     counter.save(update_fields=["value"])
-    return counter.value
+    return first
+
+
+def person_number(year: int, n: int) -> str:
+    return f"{settings.HAVEN_REGISTRATION_PREFIX}-{year}-{n:06d}"
+
+
+def household_number(year: int, n: int) -> str:
+    return f"{settings.HAVEN_REGISTRATION_PREFIX}-H{year}-{n:05d}"
+
+
+def reserve_numbers(*, year: int, persons: int, households: int) -> tuple[int, int]:
+    """Reserve blocks of numbers for a batch (import); returns the first of each."""
+    return _next_number(f"person-{year}", persons), _next_number(f"household-{year}", households)
 
 
 def next_person_number(*, year: int | None = None) -> str:
     year = year or timezone.localdate().year
-    prefix = settings.HAVEN_REGISTRATION_PREFIX
-    return f"{prefix}-{year}-{_next_number(f'person-{year}'):06d}"
+    return person_number(year, _next_number(f"person-{year}"))
 
 
 def next_household_number(*, year: int | None = None) -> str:
     year = year or timezone.localdate().year
-    prefix = settings.HAVEN_REGISTRATION_PREFIX
-    return f"{prefix}-H{year}-{_next_number(f'household-{year}'):05d}"
+    return household_number(year, _next_number(f"household-{year}"))
 
 
 # --- Validation helpers ----------------------------------------------------
@@ -183,7 +195,7 @@ def _write_names(person: Person, names: Iterable[NameInput]) -> None:
         for n in names
     ]
     for row in rows:
-        row.full_clean(exclude=["person"])
+        row.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
     PersonName.objects.bulk_create(rows)
 
 
@@ -211,18 +223,20 @@ def _household_create(
     origin_governorate: str = "",
     origin_district: str = "",
     purpose: str = "registration",
+    registration_number: str | None = None,
 ) -> Household:
     if arrival_date > timezone.localdate():
         raise ValidationError({"arrival_date": _("The arrival date is in the future; check it.")})
     household = Household(
-        registration_number=next_household_number(year=arrival_date.year),
+        registration_number=registration_number or next_household_number(year=arrival_date.year),
         site=site,
         arrival_date=arrival_date,
         origin_country=(origin_country or "SY").upper(),
         origin_governorate=origin_governorate.strip(),
         origin_district=origin_district.strip(),
     )
-    household.full_clean()
+    # Uniqueness comes from the counter and the database constraint; the site exists.
+    household.full_clean(exclude=["site"], validate_unique=False, validate_constraints=False)
     household.save(force_insert=True)
     audit_record(
         actor=actor,
@@ -236,13 +250,20 @@ def _household_create(
 
 
 def _person_create(
-    *, actor: Any, site: Site, household: Household | None, member: MemberInput, purpose: str = "registration"
+    *,
+    actor: Any,
+    site: Site,
+    household: Household | None,
+    member: MemberInput,
+    purpose: str = "registration",
+    registration_number: str | None = None,
+    need_codes: dict[str, NeedCode] | None = None,
 ) -> Person:
     names = validate_names(member.names)
     _validate_dob(member.date_of_birth)
     year = household.arrival_date.year if household else timezone.localdate().year
     person = Person(
-        registration_number=next_person_number(year=year),
+        registration_number=registration_number or next_person_number(year=year),
         site=site,
         household=household,
         relationship=member.relationship,
@@ -256,14 +277,14 @@ def _person_create(
         profession=member.profession.strip(),
         status_id="active",
     )
-    person.full_clean()
+    person.full_clean(exclude=["site", "household", "status"], validate_unique=False, validate_constraints=False)
     person.save(force_insert=True)
     _write_names(person, names)
     _write_languages(person, member.languages)
     for code in member.needs:
         need = PersonNeed(
             person=person,
-            code=_need_code(code),
+            code=need_codes[code] if need_codes and code in need_codes else _need_code(code),
             identified_on=household.arrival_date if household else timezone.localdate(),
             recorded_by=_user_or_none(actor),
         )

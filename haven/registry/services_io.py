@@ -19,7 +19,10 @@ from haven.audit.services import audit_record
 from haven.lib import crypto
 from haven.registry import importer, selectors
 from haven.registry.models import ImportJob, ImportStatus, Person, PersonNeed
-from haven.registry.services import _household_create, _person_create
+from haven.registry.services import (
+    _household_create,
+    _person_create,
+)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

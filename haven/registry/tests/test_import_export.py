@@ -17,8 +17,19 @@ from haven.registry.tests.factories import household, member, person
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["household_ref", "given_name", "father_name", "family_name", "date_of_birth", "sex", "place_of_birth",
-          "arrival_date", "relationship", "given_name_cy", "needs"]
+HEADER = [
+    "household_ref",
+    "given_name",
+    "father_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "place_of_birth",
+    "arrival_date",
+    "relationship",
+    "given_name_cy",
+    "needs",
+]
 
 
 def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
@@ -97,7 +108,7 @@ def test_duplicate_rows_in_one_file(personas):
     ("data", "words"),
     [
         (b"", "empty"),
-        ("household_ref,given_name\n".encode(), "Missing"),
+        (b"household_ref,given_name\n", "Missing"),
         (csv_bytes([]), "no rows"),
         (csv_bytes(GOOD).decode().encode("cp1256", errors="replace"), "UTF-8"),
         (b"\x00\x01garbage" * 1000, "not a text CSV"),
@@ -124,8 +135,22 @@ def test_ten_megabyte_garbage_file(personas):
 
 
 def test_huge_household_in_file(personas):
-    rows = [["H1", "محمد", "", f"العلي{'ا' * (i % 5)}", f"{1950 + i}-01-01", "M", "", "2025-02-12",
-             "head" if i == 0 else "relative", "", ""] for i in range(45)]
+    rows = [
+        [
+            "H1",
+            "محمد",
+            "",
+            f"العلي{'ا' * (i % 5)}",
+            f"{1950 + i}-01-01",
+            "M",
+            "",
+            "2025-02-12",
+            "head" if i == 0 else "relative",
+            "",
+            "",
+        ]
+        for i in range(45)
+    ]
     job = run(personas, csv_bytes(rows))
     assert job.status == "failed"
     assert any("more than 40 members" in e["message"] for e in job.report)
