@@ -50,7 +50,11 @@ def _urls(world):
 def test_caseworker_sees_every_page(world):
     client = world["personas"].client("caseworker")
     for url in _urls(world):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        head, body = response.content.decode().split("</head>", 1)
+        assert "pathways/pathways.css" in head, url  # the stylesheet loads in <head>, before the page paints
+        assert "<link" not in body, url
 
 
 def test_outsiders_are_refused_everywhere(world):
