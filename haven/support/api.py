@@ -28,6 +28,7 @@ from haven.support.models import (
     ExamResult,
     Goal,
     MedicalExam,
+    Proposal,
     Referral,
     ServiceProvider,
     Session,
@@ -133,16 +134,17 @@ def _assessment(a: Assessment, user: Any) -> dict[str, Any]:
         "kind": a.kind,
         "answers": a.answers,
         "answered_at": a.answered_at,
-        "proposals": [
-            {
-                "id": p.pk,
-                "need_code": p.need_code,
-                "flag": p.flag_type.code if p.flag_type else None,
-                "status": p.status,
-            }
-            for p in a.proposals.all()
-            if protection or not p.need_code.startswith("LP")
-        ],
+        "proposals": [_proposal(p) for p in a.proposals.all() if protection or not p.need_code.startswith("LP")],
+    }
+
+
+def _proposal(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "need_code": p.need_code,
+        "flag": p.flag_type.code if p.flag_type else None,
+        "status": p.status,
+        "applied_to": [person.pk for person in p.applied_to.all()],
     }
 
 
@@ -430,10 +432,13 @@ def assessment_get(request: HttpRequest, assessment_id: uuid.UUID) -> Any:
 @router.post("/proposals/{proposal_id}/decision", response=ProposalOut)
 def proposal_decision(request: HttpRequest, proposal_id: uuid.UUID, payload: DecisionIn) -> Any:
     proposal = selectors.proposal_get_for_user(request.user, proposal_id)
-    proposal = services_referrals.proposal_decide(actor=request.user, proposal=proposal, confirm=payload.confirm)
-    return {
-        "id": proposal.pk,
-        "need_code": proposal.need_code,
-        "flag": proposal.flag_type.code if proposal.flag_type else None,
-        "status": proposal.status,
-    }
+    case = proposal.assessment.case
+    persons = None
+    if case.household_id and payload.person_ids:
+        persons = selectors.case_members(case, ids=payload.person_ids)
+        if len(persons) != len(set(payload.person_ids)):
+            raise ValidationError({"person_ids": _("Choose only members of this household.")})
+    proposal = services_referrals.proposal_decide(
+        actor=request.user, proposal=proposal, confirm=payload.confirm, persons=persons
+    )
+    return _proposal(proposal)

@@ -113,6 +113,13 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    applied_to = models.ManyToManyField(
+        "registry.Person",
+        blank=True,
+        related_name="+",
+        verbose_name=_("applies to"),
+        help_text=_("On a household case: the members a confirmed need was added to."),
+    )
 
     class Meta:
         ordering = ["need_code", "id"]

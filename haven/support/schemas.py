@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ActionOut(Schema):
@@ -193,6 +193,9 @@ class ProposalOut(Schema):
     need_code: str
     flag: str | None
     status: str
+    applied_to: list[uuid.UUID] = Field(
+        default_factory=list, description="On a household case: the members a confirmed need was added to."
+    )
 
 
 class AssessmentOut(Schema):
@@ -206,3 +209,7 @@ class AssessmentOut(Schema):
 
 class DecisionIn(Schema):
     confirm: bool
+    person_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="On a household case, the members a confirmed need applies to (at least one).",
+    )

@@ -151,14 +151,29 @@ def case_get_for_user(user: Any, case_id: Any, *, purpose: str = "case page") ->
     return get_for_user(user, qs, case_id, capability=roles.CASE_VIEW, purpose=purpose, audit_read=True)
 
 
+def case_members(case: Case, *, ids: list[Any] | None = None) -> list[Any]:
+    """The persons of a case: its person, or the members of its household (only ``ids`` if given)."""
+    from haven.registry.models import Person
+
+    if case.person_id:
+        qs = Person.objects.filter(pk=case.person_id)
+    else:
+        qs = Person.objects.filter(household_id=case.household_id)
+    if ids is not None:
+        valid = []
+        for value in ids:
+            try:
+                valid.append(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        qs = qs.filter(pk__in=valid)
+    return list(qs.order_by("registration_number"))
+
+
 def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     """Everything the case page shows, in a fixed number of queries."""
-    if case.person_id:
-        person_ids = [case.person_id]
-    else:
-        from haven.registry.models import Person
-
-        person_ids = list(Person.objects.filter(household_id=str(case.household_id)).values_list("id", flat=True))
+    members = case_members(case) if case.household_id else []
+    person_ids = [case.person_id] if case.person_id else [m.pk for m in members]
     goals = list(
         Goal.objects.filter(case=case).prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("owner"))
@@ -171,7 +186,9 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     assessments = list(
         Assessment.objects.filter(case=case)
         .select_related("questionnaire", "answered_by")
-        .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related("flag_type")))
+        .prefetch_related(
+            Prefetch("proposals", queryset=Proposal.objects.select_related("flag_type").prefetch_related("applied_to"))
+        )
     )
     protection = may(user, roles.NEEDS_PROTECTION_VIEW, case)
     for assessment in assessments:
@@ -180,6 +197,7 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
         ]
     return {
         "person_ids": person_ids,
+        "members": members,
         "goals": goals,
         "flags": flags,
         "sessions": sessions_for_persons(user=user, person_ids=person_ids),
@@ -260,7 +278,9 @@ def questionnaire_current(code: str = "arrival-needs") -> Questionnaire:
 
 
 def assessment_get_for_user(user: Any, assessment_id: Any) -> Assessment:
-    qs = Assessment.objects.select_related("case", "questionnaire").prefetch_related("proposals__flag_type")
+    qs = Assessment.objects.select_related("case", "questionnaire").prefetch_related(
+        "proposals__flag_type", "proposals__applied_to"
+    )
     return get_for_user(user, qs, assessment_id, capability=roles.CASE_VIEW, site_field="case__site")
 
 

@@ -9,8 +9,7 @@ DISCLOSE event in the audit log.
 from __future__ import annotations
 
 import datetime
-import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,8 +37,6 @@ from haven.support.models import (
     ServiceProvider,
 )
 from haven.support.services import case_flag_add
-
-log = logging.getLogger(__name__)
 
 # Allowed moves of a referral's status.
 TRANSITIONS: dict[str, set[str]] = {
@@ -301,42 +298,65 @@ def assessment_record(
 
 
 def _confirm_need(*, actor: Any, person: Any, need_code: str) -> bool:
-    """Add the specific need through the registry's service, when it has one."""
-    try:
-        from haven.registry.services import need_add
-    except ImportError:
-        log.info("registry.services.need_add is not available; the need stays a confirmed proposal")
-        return False
+    """Add the specific need through the registry's service, unless it is already open."""
     from haven.registry.models import PersonNeed
+    from haven.registry.services import need_add
 
     if PersonNeed.objects.filter(person=person, code__code=need_code, resolved_on__isnull=True).exists():
-        return True
+        return False
     need_add(actor=actor, person=person, code=need_code)
     return True
 
 
-def proposal_decide(*, actor: Any, proposal: Proposal, confirm: bool) -> Proposal:
-    """Confirm (adding the need or the flag) or reject one proposal."""
+def _need_targets(*, case: Case, persons: Sequence[Any] | None) -> list[Any]:
+    """The persons a confirmed need goes to: the case's person, or the chosen household members."""
+    if case.person_id:
+        if persons and any(p.pk != case.person_id for p in persons):
+            raise ValidationError({"persons": _("This case is about one person; the need can only be theirs.")})
+        return [case.person]
+    chosen = list({p.pk: p for p in persons or ()}.values())
+    if not chosen:
+        raise ValidationError({"persons": _("Choose the household members this need applies to.")})
+    if any(p.household_id != case.household_id for p in chosen):
+        raise ValidationError({"persons": _("Choose only members of this household.")})
+    return chosen
+
+
+def proposal_decide(*, actor: Any, proposal: Proposal, confirm: bool, persons: Sequence[Any] | None = None) -> Proposal:
+    """Confirm (adding the need or the flag) or reject one proposal.
+
+    A need proposed on a household case is added to the members named in
+    ``persons`` (at least one, all of the household); on a person's case,
+    to that person.
+    """
     case = proposal.assessment.case
     require(actor, roles.CASE_MANAGE, case, purpose="confirm assessed needs")
     if proposal.status != ProposalStatus.PROPOSED:
         raise ServiceError("already_decided", _("This proposal has already been decided."), status=409)
+    targets: list[Any] = []
+    if confirm and proposal.need_code:
+        targets = _need_targets(case=case, persons=persons)
     with transaction.atomic():
         if confirm:
             if proposal.flag_type is not None:
                 case_flag_add(actor=actor, case=case, flag_code=proposal.flag_type.code)
-            if proposal.need_code and case.person_id:
-                _confirm_need(actor=actor, person=case.person, need_code=proposal.need_code)
+            for person in targets:
+                _confirm_need(actor=actor, person=person, need_code=proposal.need_code)
         proposal.status = ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED
         proposal.decided_by = actor
         proposal.decided_at = timezone.now()
         proposal.save(update_fields=["status", "decided_by", "decided_at"])
+        if targets:
+            proposal.applied_to.set(targets)
+        values: dict[str, Any] = {"status": proposal.status}
+        if targets:
+            values["persons"] = [str(p.pk) for p in targets]
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=proposal,
-            fields=["status"],
-            values={"status": proposal.status},
+            fields=["status", "applied_to"] if targets else ["status"],
+            values=values,
             purpose="confirm assessed needs",
         )
     return proposal

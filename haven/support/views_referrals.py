@@ -105,8 +105,12 @@ def proposal_decide(request: HttpRequest, proposal_id: Any) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision not in {"confirm", "reject"}:
         raise PermissionDenied("decision")
+    case = proposal.assessment.case
+    persons = selectors.case_members(case, ids=request.POST.getlist("persons")) if case.household_id else None
     try:
-        services_referrals.proposal_decide(actor=request.user, proposal=proposal, confirm=decision == "confirm")
+        services_referrals.proposal_decide(
+            actor=request.user, proposal=proposal, confirm=decision == "confirm", persons=persons
+        )
     except (ValidationError, ServiceError) as exc:
         flash_error(request, exc)
     return redirect("support:case", case_id=proposal.assessment.case_id)
