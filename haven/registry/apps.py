@@ -12,6 +12,11 @@ class RegistryConfig(AppConfig):
     label = "registry"
     verbose_name = _("Registry")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_seed_reference_data, sender=self, dispatch_uid="registry_seed_reference_data")
+
     def nav_items(self, user: Any) -> list[dict[str, Any]]:
         from haven.accounts import access, roles
 
@@ -35,3 +40,16 @@ class RegistryConfig(AppConfig):
             {"title": _("Households"), "value": figures["households"], "url": url},
             {"title": _("Arrivals this week"), "value": figures["arrivals_week"], "url": url},
         ]
+
+
+def _seed_reference_data(sender: Any, **kwargs: Any) -> None:
+    """Re-create missing statuses, document types and need codes (also after a test flush)."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    seed = importlib.import_module("haven.registry.migrations.0002_seed_reference_data").seed
+    try:
+        seed(kwargs.get("apps") or global_apps, None)
+    except LookupError:  # the registry's tables are not migrated (yet)
+        return

@@ -64,7 +64,7 @@ class MemberForm(StyledForm):
     """One member: name parts in three scripts and the basic details."""
 
     relationship = forms.ChoiceField(label=_("Relationship to the head"), choices=Relationship.choices)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
     dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=120, required=False)
