@@ -13,6 +13,11 @@ from haven.pathways.services.steps import SETTABLE_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+SCAN_LABEL = _("Scan of the evidence (PDF, JPEG or PNG, up to 5 MB)")
+
+
+def scan_input() -> forms.FileInput:
+    return forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
 
 
 class BootstrapMixin:
@@ -71,6 +76,7 @@ class StepCompleteForm(BootstrapMixin, forms.Form):
     expires_on = forms.DateField(
         label=_("Expires on"), required=False, widget=DATE, help_text=_("Empty: worked out from the validity.")
     )
+    scan = forms.FileField(label=SCAN_LABEL, required=False, widget=scan_input())
 
     def __init__(self, *args: Any, step_template: StepTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +98,10 @@ class StepCompleteForm(BootstrapMixin, forms.Form):
         for name in self.step_template.evidence_fields:
             evidence[name] = data.get(f"evidence_{name}", "")
         return {k: v for k, v in evidence.items() if v not in (None, "")}
+
+
+class ScanForm(BootstrapMixin, forms.Form):
+    scan = forms.FileField(label=SCAN_LABEL, widget=scan_input())
 
 
 class StepStatusForm(BootstrapMixin, forms.Form):

@@ -253,6 +253,34 @@ class Step(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class StepScan(models.Model):
+    """The scan of a done step's evidence, encrypted with ``haven.lib.crypto``.
+
+    Kept apart from ``Step`` so that lists of steps never load the file.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    step = models.OneToOneField(Step, on_delete=models.CASCADE, related_name="scan")
+    data = models.BinaryField(_("scan (encrypted)"), editable=False)
+    content_type = models.CharField(_("file type"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence scan")
+        verbose_name_plural = _("evidence scans")
+
+    def __str__(self) -> str:
+        return f"scan of {self.step_id}"
+
+    @property
+    def access_site_id(self) -> uuid.UUID:
+        return self.step.person.site_id
+
+
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     ATTENDED = "attended", _("Attended")

@@ -24,6 +24,7 @@ from haven.pathways.models import (
     Notification,
     PathwayTemplate,
     Step,
+    StepScan,
     StepStatus,
     StepTemplate,
 )
@@ -238,3 +239,8 @@ def notifications_for(*, user: Any, limit: int = 50) -> list[Notification]:
 
 def unread_count(*, user: Any) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def step_scan_info(*, step: Step) -> StepScan | None:
+    """The scan's type, size and date, without loading the file."""
+    return StepScan.objects.filter(step=step).defer("data").first()

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bulk/", views.worklist_bulk, name="worklist_bulk"),
     path("expiring/", views.expiring, name="expiring"),
     path("steps/<uuid:pk>/", views.step_detail, name="step"),
+    path("steps/<uuid:pk>/scan/", views.step_scan, name="step_scan"),
     path("people/<uuid:pk>/", views.person_timeline, name="person"),
     path("people/<uuid:pk>/enrol/", views.person_enrol, name="person_enrol"),
     path("households/<uuid:pk>/", views.household_timeline, name="household"),

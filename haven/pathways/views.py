@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from haven.accounts import access
 from haven.accounts.models import Site
@@ -20,9 +20,10 @@ from haven.accounts.roles import STEP_UPDATE, STEP_VIEW
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.pathways import notify, selectors, services
-from haven.pathways.forms import BulkCompleteForm, StepCompleteForm, StepStatusForm, WorklistFilterForm
+from haven.pathways.forms import BulkCompleteForm, ScanForm, StepCompleteForm, StepStatusForm, WorklistFilterForm
 from haven.pathways.models import Step
 from haven.pathways.people import display_name
+from haven.pathways.services.scans import EXTENSIONS
 
 
 def _require_any(user: Any, capability: str) -> None:
@@ -157,22 +158,32 @@ def step_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     may_update = access.may(request.user, STEP_UPDATE, step)
     complete_form = StepCompleteForm(step_template=step.step_template)
     status_form = StepStatusForm(initial={"status": step.status, "reason": step.blocked_reason})
+    scan_form = ScanForm()
     if request.method == "POST":
         if not may_update:
             access.require(request.user, STEP_UPDATE, step, purpose="pathway step")
         try:
             if request.POST.get("action") == "complete":
-                complete_form = StepCompleteForm(request.POST, step_template=step.step_template)
+                complete_form = StepCompleteForm(request.POST, request.FILES, step_template=step.step_template)
                 if complete_form.is_valid():
+                    upload = complete_form.cleaned_data.get("scan")
                     services.step_complete(
                         actor=request.user,
                         step=step,
                         completed_on=complete_form.cleaned_data["completed_on"],
                         result=complete_form.cleaned_data.get("result", ""),
                         evidence=complete_form.evidence(),
+                        scan=upload.read() if upload else None,
                     )
                     messages.success(request, _("Step marked done."))
                     return redirect("pathways:person", step.person_id)
+            elif request.POST.get("action") == "scan":
+                scan_form = ScanForm(request.POST, request.FILES)
+                if scan_form.is_valid():
+                    services.step_scan_attach(actor=request.user, step=step, data=scan_form.cleaned_data["scan"].read())
+                    messages.success(request, _("The scan was attached."))
+                    return redirect("pathways:step", step.pk)
+                messages.error(request, _("Choose the file to attach."))
             else:
                 status_form = StepStatusForm(request.POST)
                 if status_form.is_valid():
@@ -194,10 +205,29 @@ def step_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "name": display_name(step.person),
             "complete_form": complete_form,
             "status_form": status_form,
+            "scan_form": scan_form,
+            "scan": selectors.step_scan_info(step=step),
             "may_update": may_update,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_GET
+def step_scan(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The decrypted scan, as a download (never shown inline), for those who may see the step."""
+    step = get_step(request.user, pk)
+    try:
+        data, content_type = services.step_scan_read(actor=request.user, step=step)
+    except ValidationError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=content_type)
+    extension = EXTENSIONS.get(content_type, "bin")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{step.step_template.code}.{extension}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

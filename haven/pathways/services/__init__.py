@@ -10,6 +10,7 @@ from haven.pathways.services.appointments import (
     appointment_mark_missed,
     appointment_rebook,
 )
+from haven.pathways.services.scans import step_scan_attach, step_scan_read
 from haven.pathways.services.steps import (
     enrolment_create,
     enrolment_migrate,
@@ -37,6 +38,8 @@ __all__ = [
     "site_template_assign",
     "step_complete",
     "step_complete_by_code",
+    "step_scan_attach",
+    "step_scan_read",
     "step_set_status",
     "steps_complete_bulk",
     "template_load",

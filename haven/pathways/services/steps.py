@@ -27,6 +27,7 @@ from haven.pathways.models import (
     StepTemplate,
 )
 from haven.pathways.services.common import check_capability
+from haven.pathways.services.scans import check_scan, step_scan_attach
 from haven.pathways.services.templates import active_template_for_site
 
 DOCUMENT_KEYS = ("document_number", "issued_on", "expires_on")
@@ -245,9 +246,12 @@ def step_complete(
     completed_on: datetime.date,
     evidence: dict[str, Any] | None = None,
     result: str = "",
+    scan: bytes | None = None,
 ) -> Step:
-    """Mark a step done with its evidence; its dependants get their due dates."""
+    """Mark a step done with its evidence (and, optionally, a scan of it); its dependants get their due dates."""
     check_capability(actor, STEP_UPDATE, step)
+    if scan is not None:
+        check_scan(scan)
     with transaction.atomic():
         step = Step.objects.select_for_update().select_related("step_template", "enrolment", "person").get(pk=step.pk)
         changed = _apply_completion(
@@ -261,6 +265,8 @@ def step_complete(
             values={"step": step.step_template.code, "status": step.status, "completed_on": str(completed_on)},
             purpose="pathway step done",
         )
+        if scan is not None:
+            step_scan_attach(actor=actor, step=step, data=scan)
     return step
 
 
