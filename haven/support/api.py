@@ -118,6 +118,7 @@ def _referral(r: Referral) -> dict[str, Any]:
         "provider": r.provider.name,
         "reason": r.reason,
         "consent_given": r.consent_given,
+        "registry_consent_id": r.registry_consent_id,
         "data_shared": r.data_shared,
         "purpose": r.purpose,
         "status": r.status,

@@ -97,6 +97,15 @@ class Referral(models.Model):
     consent_given = models.BooleanField(_("consent given"), default=False)
     consent_given_by = models.CharField(_("consent given by"), max_length=200, blank=True)
     consent_on = models.DateField(_("consent date"), null=True, blank=True)
+    registry_consent = models.ForeignKey(
+        "registry.Consent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent record"),
+        help_text=_("The person's consent to referrals recorded in the registry, when there is one."),
+    )
     data_shared = models.JSONField(_("data sent"), default=list)
     purpose = models.CharField(_("purpose of the disclosure"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT)

@@ -146,6 +146,9 @@ class ReferralOut(Schema):
     provider: str
     reason: str
     consent_given: bool
+    registry_consent_id: uuid.UUID | None = Field(
+        None, description="The person's consent to referrals in the registry (purpose `referral`), if recorded."
+    )
     data_shared: list[str]
     purpose: str
     status: str

@@ -253,6 +253,26 @@ def referral_get_for_user(user: Any, referral_id: Any) -> Referral:
     return get_for_user(user, qs, referral_id, capability=roles.REFERRAL_MANAGE, purpose="referral", audit_read=True)
 
 
+def referral_consent(person: Any, *, today: datetime.date | None = None) -> tuple[str, Any]:
+    """The registry's consent of the person to referrals: ``("active", consent)``,
+    ``("withdrawn", the latest withdrawn consent)`` or ``("none", None)``.
+
+    A withdrawal dated in the future does not count yet.
+    """
+    from haven.registry.models import Consent, ConsentPurpose
+
+    today = today or timezone.localdate()
+    records = list(
+        Consent.objects.filter(person=person, purpose=ConsentPurpose.REFERRAL).order_by("-given_on", "-created_at")
+    )
+    for consent in records:
+        if consent.withdrawn_on is None or consent.withdrawn_on > today:
+            return "active", consent
+    if records:
+        return "withdrawn", max(records, key=lambda c: c.withdrawn_on)
+    return "none", None
+
+
 def disclosure_capabilities() -> tuple[str, ...]:
     return (roles.REFERRAL_MANAGE, roles.AUDIT_VIEW)
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from haven.accounts import roles
@@ -137,9 +138,20 @@ def referral_create(
         raise ValidationError({"purpose": _("Say for what purpose the data is sent.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the referral.")})
-    if case is None:
-        from haven.support.selectors import open_case_for_person
+    from haven.support.selectors import open_case_for_person, referral_consent
 
+    state, registry_consent = referral_consent(person)
+    if state == "withdrawn":
+        raise ServiceError(
+            "consent_withdrawn",
+            _(
+                "The person withdrew their consent to referrals on %(date)s. "
+                "No referral can be sent unless they give it again and it is recorded in the registry."
+            )
+            % {"date": date_format(registry_consent.withdrawn_on, "SHORT_DATE_FORMAT")},
+            status=409,
+        )
+    if case is None:
         case = open_case_for_person(person)
     with transaction.atomic():
         referral = Referral(
@@ -151,6 +163,7 @@ def referral_create(
             consent_given=True,
             consent_given_by=consent_given_by.strip(),
             consent_on=consent_on or timezone.localdate(),
+            registry_consent=registry_consent,
             data_shared=shared,
             purpose=purpose.strip(),
             status=ReferralStatus.SENT,
@@ -163,8 +176,12 @@ def referral_create(
             actor=actor,
             action=AuditAction.CREATE,
             obj=referral,
-            fields=["provider", "reason", "consent_given", "data_shared", "purpose"],
-            values={"provider": str(provider.pk), "data_shared": shared},
+            fields=["provider", "reason", "consent_given", "registry_consent", "data_shared", "purpose"],
+            values={
+                "provider": str(provider.pk),
+                "data_shared": shared,
+                "registry_consent": str(registry_consent.pk) if registry_consent else None,
+            },
             purpose="refer to a service",
         )
         if not provider.is_internal:

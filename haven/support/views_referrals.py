@@ -48,7 +48,9 @@ def referral_new(request: HttpRequest, person_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent and the disclosure registered."))
             return redirect("support:referrals")
-    return render(request, "support/referral_form.html", {"form": form, "person": person})
+    consent_state, registry_consent = selectors.referral_consent(person)
+    context = {"form": form, "person": person, "consent_state": consent_state, "registry_consent": registry_consent}
+    return render(request, "support/referral_form.html", context)
 
 
 @login_required
