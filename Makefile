@@ -51,6 +51,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 bench: install-dev
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks
 
 clean:

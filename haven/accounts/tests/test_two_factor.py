@@ -117,7 +117,8 @@ def test_setup_flow_confirms_a_device_and_unlocks_the_pages(client, personas):
 @override_settings(HAVEN_REQUIRE_2FA=True)
 def test_confirmed_device_verifies_a_later_session(personas):
     device = TOTPDevice.objects.create(user=personas.admin, name="phone", confirmed=True)
-    client = personas.client("admin")  # signed in without the second step
+    client = Client()
+    client.force_login(personas.admin)  # signed in without the second step
     assert client.get("/").status_code == 302
     page = client.get(TWO_FACTOR_URL)
     assert "Enter the six-digit code" in page.content.decode()

@@ -29,8 +29,11 @@ def _english_by_default(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: Any) -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    # Playwright runs an event loop in this thread; Django's ORM calls from
+    # the test body are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip("Debian's chromium package is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -70,5 +73,5 @@ def login(page: Any, live_server: Any, username: str, password: str | None = Non
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password or PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")

@@ -44,8 +44,10 @@ class Personas:
 
     def client(self, name: str) -> Client:
         """A browser session logged in as the persona."""
+        user = self.users[name]
         c = Client()
-        c.force_login(self.users[name])
+        c.force_login(user)
+        _verify_second_factor(c, user)
         return c
 
     def api(self, name: str) -> ApiClient:
@@ -61,6 +63,21 @@ class ApiClient(Client):
     def __init__(self, token: str, **defaults: Any) -> None:
         super().__init__(HTTP_AUTHORIZATION=f"Bearer {token}", **defaults)
         self.token = token
+
+
+def _verify_second_factor(client: Client, user: User) -> None:
+    """Roles that must use two-factor get a confirmed device, verified in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from haven.accounts.selectors import user_requires_two_factor
+
+    if not user_requires_two_factor(user=user):
+        return
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def make_user(username: str, *, site: Site | None = None, role: str | None = None) -> User:
