@@ -237,7 +237,10 @@ def _date_error(text: str) -> str:
 
 
 class RowChecker:
-    def __init__(self) -> None:
+    def __init__(self, *, allow_restricted: bool = False) -> None:
+        self.restricted = (
+            set() if allow_restricted else set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
+        )
         self.sex = _choice_aliases(Sex.choices, SEX_EXTRA)
         self.relationship = _choice_aliases(Relationship.choices, {})
         self.precision = _choice_aliases(DatePrecision.choices, {})
@@ -326,6 +329,12 @@ class RowChecker:
         for code in _split(row.get("needs", "")):
             if code.upper() not in self.need_codes:
                 err("needs", _("Unknown specific-need code “%(code)s”.") % {"code": code[:16]})
+            elif code.upper() in self.restricted:
+                err(
+                    "needs",
+                    _("You may not record the specific need “%(code)s”; ask a colleague who may.")
+                    % {"code": code[:16]},
+                )
         phone_owner = (row.get("phone_owner") or "own").casefold()
         if phone_owner not in ("own", "centre"):
             err("phone_owner", _("Use “own” or “centre”."))
@@ -358,7 +367,13 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
 
 
-def parse(data: bytes, file_format: str, *, progress: Callable[[int, int], None] | None = None) -> ParseResult:
+def parse(
+    data: bytes,
+    file_format: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    allow_restricted: bool = False,
+) -> ParseResult:
     """Read and check a whole file. Raises ImportFileError if it cannot be read at all."""
     rows = read_rows(data, file_format)
     header = next(rows, None)
@@ -383,7 +398,7 @@ def parse(data: bytes, file_format: str, *, progress: Callable[[int, int], None]
         raise ImportFileError(_("The file has column names but no rows of data."))
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-    checker = RowChecker()
+    checker = RowChecker(allow_restricted=allow_restricted)
     errors: list[RowError] = []
     households: dict[str, ParsedHousehold] = {}
     seen: dict[tuple[Any, ...], int] = {}

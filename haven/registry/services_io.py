@@ -76,7 +76,12 @@ def import_job_run(*, job_id: Any) -> ImportJob:
         )
     try:
         data = crypto.decrypt(bytes(job.payload))
-        result = importer.parse(data, job.file_format, progress=_progress(job))
+        result = importer.parse(
+            data,
+            job.file_format,
+            progress=_progress(job),
+            allow_restricted=access.may(actor, roles.NEEDS_PROTECTION_VIEW, site=job.site),
+        )
     except importer.ImportFileError as exc:
         return _finish(job, ImportStatus.FAILED, [{"row": 0, "column": "", "message": str(exc)}])
     job.total_rows = result.total_rows

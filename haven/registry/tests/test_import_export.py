@@ -216,3 +216,11 @@ def test_export_page_denied_to_registrar(personas):
     assert personas.client("registrar").get(reverse("registry:export")).status_code == 403
     response = personas.client("manager").post(reverse("registry:export"), {"format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_restricted_need_in_file_needs_protection_capability(personas):
+    rows = [list(GOOD[0])]
+    rows[0][10] = "LP-RP"
+    job = run(personas, csv_bytes(rows))
+    assert job.status == "failed" and "may not record" in job.report[0]["message"]
+    assert not Person.objects.exists()
