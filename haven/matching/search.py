@@ -10,6 +10,11 @@ the databases. Every name of a person, in every script, becomes tokens:
   prefix search while typing in the same script;
 - the Latin reading of each token (``mohammed``), for prefix search in
   Latin over names stored only in Arabic or Cyrillic;
+- ``0<variant>``: each one-letter deletion of each key (SymSpell style:
+  ``qmhmd`` gives ``0hmd``, ``0mmd``, ``0mhd``, ``0mhm``), so a key with one
+  letter wrong, missing, added or two letters swapped still meets its
+  record in the typo-tolerant pass (digits never occur in names, so these
+  tokens never collide with a spelling);
 - ``y<year>`` for the year of birth (the duplicate check narrows by it);
 - ``zz<site>``: the site, written in letters only, so the full-text index
   itself can restrict a query to a few sites.
@@ -18,7 +23,9 @@ A query is tokenised the same way. Every complete word must match by its key
 (AND); the word being typed (the last, when the text does not end with a
 space) matches by prefix of its folded spelling, of its Latin reading or of
 its key. Candidates come from the index (SQLite FTS5; PostgreSQL full text
-or pg_trgm) and are ranked with rapidfuzz in :mod:`haven.matching.selectors`.
+or pg_trgm) and are ranked with rapidfuzz in :mod:`haven.matching.selectors`,
+which relaxes the query in tiers when it brings too few (see
+:func:`fuzzy_group` and :func:`relaxed`).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
+from rapidfuzz import fuzz
 
 from haven.matching.core.keys import raw_key
 from haven.matching.core.normalize import Token, tokenize
@@ -56,6 +64,22 @@ def year_token(year: int) -> str:
     return f"y{year}"
 
 
+DELETION_MIN_KEY = 3
+"""Keys shorter than this get no deletion variants (two letters match a tenth of any registry)."""
+
+
+def deletions(body: str) -> list[str]:
+    """One-letter deletions of a key body (``mhmd`` -> ``hmd mmd mhd mhm``), at least two letters long."""
+    if len(body) < DELETION_MIN_KEY:
+        return []
+    return list(dict.fromkeys(body[:i] + body[i + 1 :] for i in range(len(body))))
+
+
+def deletion_tokens(key_tok: str) -> list[str]:
+    """Index tokens of the deletion variants of one key token (``qmhmd`` -> ``0hmd``, ...)."""
+    return ["0" + d for d in deletions(key_tok[1:])]
+
+
 def _clean(word: str) -> str:
     return _SAFE.sub("", word.lower())
 
@@ -70,10 +94,15 @@ def token_forms(token: Token) -> list[str]:
 def index_text(*, names: Iterable[str], site_id: uuid.UUID | str, date_of_birth: date | None) -> str:
     """The text stored in PersonSearchIndex for one person (tokens, deduplicated)."""
     seen: dict[str, None] = {}
+    variants: dict[str, None] = {}
     for value in names:
         for token in tokenize(value or ""):
             for form in token_forms(token):
                 seen.setdefault(form, None)
+            for form in deletion_tokens(key_token(token.key)):
+                variants.setdefault(form, None)
+    for form in variants:
+        seen.setdefault(form, None)
     if date_of_birth is not None:
         seen.setdefault(year_token(date_of_birth.year), None)
     seen.setdefault(site_token(site_id), None)
@@ -140,6 +169,50 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(groups=groups, tokens=tokens, partial=partial)
 
 
+Group = tuple[list[str], list[str]]
+
+
+def fuzzy_group(group: Group) -> Group:
+    """A group widened to keys one edit away (a typo, or a letter heard differently).
+
+    A stored key one letter longer than the typed one carries the typed key
+    among its deletions (``0<key>``); one letter shorter is among the typed
+    key's deletions (``q<deletion>``); a letter changed or two swapped share
+    a deletion (``0<deletion>``).
+    """
+    exact, prefixes = group
+    out = list(exact)
+    for tok in exact:
+        if tok.startswith("q") and len(tok) > DELETION_MIN_KEY:
+            body = tok[1:]
+            out.append("0" + body)
+            for d in deletions(body):
+                out.extend(("q" + d, "0" + d))
+    return list(dict.fromkeys(out)), prefixes
+
+
+def relaxed(groups: Sequence[Group]) -> list[list[Group]]:
+    """Conjunctions for the tiers after the strict one (each tier: a list of AND-lists).
+
+    Tier 1 — any one word may be missing from the record or keyed wrongly
+    (three words or more), or, with two words, both may be one edit away.
+    Tier 2 — typo-tolerant: any two words agree within one edit each (three
+    words or more), or both words within one edit (two words).
+    """
+    n = len(groups)
+    fuzzy = [fuzzy_group(g) for g in groups]
+    if n >= 3:
+        tier1 = [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)]
+        tier2 = [[fuzzy[i], fuzzy[j]] for i in range(n) for j in range(i + 1, n)]
+    elif n == 2:
+        tier1 = [[fuzzy[0], fuzzy[1]]]
+        tier2 = []
+    else:
+        tier1 = [[fuzzy[0]]] if fuzzy[0] != groups[0] else []
+        tier2 = []
+    return [t for t in (tier1, tier2) if t]
+
+
 # --- Writing the index ----------------------------------------------------------------
 
 
@@ -199,32 +272,64 @@ def postgres_method() -> str:
     return os.environ.get("HAVEN_SEARCH_PG", "tsvector")
 
 
+def _conjunction_sql(groups: Sequence[Group]) -> tuple[str, list[str]]:
+    """pg_trgm: one AND of OR-groups as LIKE clauses over the padded text."""
+    clauses, params = [], []
+    for exact, prefixes in groups:
+        alts = [f"% {t} %" for t in exact] + [f"% {p}%" for p in prefixes]
+        clauses.append("(" + " OR ".join(["i.text LIKE %s"] * len(alts)) + ")")
+        params.extend(alts)
+    return "(" + " AND ".join(clauses) + ")", params
+
+
+def _fts5_any(conjunctions: Sequence[Sequence[Group]], sites: Sequence[str]) -> str:
+    ors = " OR ".join("(" + fts5_expression(c) + ")" for c in conjunctions if c)
+    expr = "(" + ors + ")"
+    if sites:
+        expr += " AND (" + " OR ".join(_fts5_quote(s) for s in sites) + ")"
+    return expr
+
+
+def _tsquery_any(conjunctions: Sequence[Sequence[Group]], sites: Sequence[str]) -> str:
+    ors = " | ".join("(" + tsquery_expression(c) + ")" for c in conjunctions if c)
+    expr = "(" + ors + ")"
+    if sites:
+        expr += " & (" + " | ".join(sites) + ")"
+    return expr
+
+
 def candidates(
-    groups_list: Sequence[Sequence[tuple[list[str], list[str]]]],
+    groups_list: Sequence[Sequence[Group]],
     *,
     site_ids: Iterable[uuid.UUID],
     limit: int,
     total_limit: int | None = None,
+    ranked: bool = False,
 ) -> list[uuid.UUID]:
     """Ids of persons whose index text matches any of the group lists, at the given sites.
 
     Each element of ``groups_list`` is one conjunction (AND of OR-groups);
     the duplicate check passes several (given+family, given+father, ...).
-    The order is the index's, not a ranking: callers rank. Each conjunction
-    brings at most ``limit`` ids; all together at most ``total_limit``.
+    Unranked, each conjunction brings at most ``limit`` ids in the index's
+    order, all together at most ``total_limit``. ``ranked``: one query for
+    the OR of all conjunctions, best ``limit`` first by the database's
+    relevance (FTS5 ``bm25``, PostgreSQL ``ts_rank``: the more and the rarer
+    the tokens a row shares with the query, the higher); pg_trgm cannot
+    rank and returns the first ``limit``. Callers rerank either way.
     """
-    total = total_limit or limit * max(1, len(groups_list))
     sites = sorted(site_ids, key=str)
+    groups_list = [g for g in groups_list if g]
     if not sites or not groups_list:
         return []
     in_fts = [site_token(s) for s in sites] if len(sites) <= SITE_TOKEN_LIMIT else []
     site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
     placeholders = ",".join(["%s"] * len(sites))
+    if ranked:
+        return [pid for pid, _text in _ranked(groups_list, in_fts, site_params, placeholders, limit)]
+    total = total_limit or limit * max(1, len(groups_list))
     found: dict[uuid.UUID, None] = {}
     with connection.cursor() as cursor:
         for groups in groups_list:
-            if not groups:
-                continue
             if connection.vendor == "sqlite":
                 sql = (
                     "SELECT i.person_id FROM matching_person_fts f "  # noqa: S608 - only placeholders are interpolated
@@ -233,14 +338,10 @@ def candidates(
                 )
                 cursor.execute(sql, [fts5_expression(groups, in_fts), *site_params, limit])
             elif postgres_method() == "trgm":
-                clauses, params = [], []
-                for exact, prefixes in groups:
-                    alts = [f"% {t} %" for t in exact] + [f"% {p}%" for p in prefixes]
-                    clauses.append("(" + " OR ".join(["i.text LIKE %s"] * len(alts)) + ")")
-                    params.extend(alts)
+                where, params = _conjunction_sql(groups)
                 sql = (
                     "SELECT i.person_id FROM matching_personsearchindex i WHERE "  # noqa: S608 - only placeholders are interpolated
-                    + " AND ".join(clauses)
+                    + where
                     + f" AND i.site_id IN ({placeholders}) LIMIT %s"
                 )
                 cursor.execute(sql, [*params, *site_params, limit])
@@ -252,7 +353,107 @@ def candidates(
                 )
                 cursor.execute(sql, [tsquery_expression(groups, in_fts), *site_params, limit])
             for (pid,) in cursor.fetchall():
-                found.setdefault(pid if isinstance(pid, uuid.UUID) else uuid.UUID(str(pid)), None)
+                found.setdefault(_uuid(pid), None)
             if len(found) >= total:
                 break
     return list(found)[:total]
+
+
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def candidate_texts(
+    conjunctions: Sequence[Sequence[Group]], *, site_ids: Iterable[uuid.UUID], limit: int, ranked: bool
+) -> list[tuple[uuid.UUID, str]]:
+    """(person id, index text) for the OR of ``conjunctions``, at most ``limit``, best first when ``ranked``.
+
+    The text lets the caller prefilter cheaply (:func:`quick_score`) before
+    reading names. Unranked, rows come in the index's order.
+    """
+    sites = sorted(site_ids, key=str)
+    conjunctions = [c for c in conjunctions if c]
+    if not sites or not conjunctions:
+        return []
+    in_fts = [site_token(s) for s in sites] if len(sites) <= SITE_TOKEN_LIMIT else []
+    site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
+    placeholders = ",".join(["%s"] * len(sites))
+    return _ranked(conjunctions, in_fts, site_params, placeholders, limit, order=ranked)
+
+
+@dataclass
+class QuickScorer:
+    """A cheap pre-ranking from the index text alone: how many typed words it holds, and how closely.
+
+    Per word: 1 for its key (or a prefix of the word being typed), else
+    (``fuzzy``) the best rapidfuzz ratio of its Latin reading against the
+    stored spellings; plus 0.1 when the same spelling is stored, which
+    orders namesakes.
+    """
+
+    parsed: ParsedQuery
+    fuzzy: bool = True
+
+    def __post_init__(self) -> None:
+        self.words = [
+            (set(exact), tuple(prefixes), word.latin, set(token_forms(word)[1:]))
+            for (exact, prefixes), word in zip(self.parsed.groups, self.parsed.tokens, strict=False)
+        ]
+
+    def __call__(self, text: str) -> float:
+        toks = text.split()
+        tokset = set(toks)
+        spellings: list[str] | None = None
+        total = 0.0
+        for exact, prefixes, latin, forms in self.words:
+            if not forms.isdisjoint(tokset):
+                total += 0.1
+            if not self.fuzzy or not exact.isdisjoint(tokset):
+                total += 1.0
+            elif prefixes and any(t.startswith(prefixes) for t in toks):
+                total += 0.9
+            else:
+                if spellings is None:
+                    spellings = [t for t in toks if t[0].isalpha() and not t.startswith(("q", "zz"))]
+                total += 0.9 * max((fuzz.ratio(latin, t) for t in spellings), default=0.0) / 100
+        return total
+
+
+def _ranked(
+    conjunctions: Sequence[Sequence[Group]],
+    in_fts: Sequence[str],
+    site_params: Sequence[object],
+    placeholders: str,
+    limit: int,
+    *,
+    order: bool = True,
+) -> list[tuple[uuid.UUID, str]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            sql = (
+                "SELECT i.person_id, i.text FROM matching_person_fts f "  # noqa: S608 - only placeholders are interpolated
+                "JOIN matching_personsearchindex i ON i.id = f.rowid "
+                f"WHERE matching_person_fts MATCH %s AND i.site_id IN ({placeholders}) "
+                + ("ORDER BY f.rank " if order else "")
+                + "LIMIT %s"
+            )
+            cursor.execute(sql, [_fts5_any(conjunctions, in_fts), *site_params, limit])
+        elif postgres_method() == "trgm":
+            parts = [_conjunction_sql(c) for c in conjunctions]
+            where = " OR ".join(p[0] for p in parts)
+            sql = (
+                "SELECT i.person_id, i.text FROM matching_personsearchindex i WHERE ("  # noqa: S608 - only placeholders are interpolated
+                + where
+                + f") AND i.site_id IN ({placeholders}) LIMIT %s"
+            )
+            cursor.execute(sql, [*(x for p in parts for x in p[1]), *site_params, limit])
+        else:
+            sql = (
+                "SELECT i.person_id, i.text FROM matching_personsearchindex i, to_tsquery('simple', %s) q "  # noqa: S608 - only placeholders are interpolated
+                "WHERE to_tsvector('simple'::regconfig, i.text) @@ q "
+                f"AND i.site_id IN ({placeholders}) "
+                + ("ORDER BY ts_rank(to_tsvector('simple'::regconfig, i.text), q) DESC " if order else "")
+                + "LIMIT %s"
+            )
+            cursor.execute(sql, [_tsquery_any(conjunctions, in_fts), *site_params, limit])
+        return [(_uuid(pid), text) for pid, text in cursor.fetchall()]

@@ -42,7 +42,12 @@ from haven.matching.core.score import (
 from haven.matching.models import MERGED_STATUS, BatchRun, DuplicatePair, PairStatus, PersonMerge
 from haven.registry.models import Person, PersonName
 
-SEARCH_CANDIDATES = 100
+SEARCH_CANDIDATES = 200
+"""Rows a search tier reads from the index (with their text, for the quick score)."""
+SEARCH_RERANK = 100
+"""Of those, the best by quick score are reranked with their names (relaxed tiers)."""
+SEARCH_RERANK_STRICT = 40
+"""In the strict tier every candidate holds every typed word: fewer need reranking."""
 DUPLICATE_CANDIDATES = 300
 PART_ORDER = ("given", "father", "grandfather", "family")
 SCRIPT_ORDER = ("ar", "la", "cy")
@@ -111,48 +116,103 @@ def _visible_persons(user: Any, ids: list[uuid.UUID]) -> QuerySet[Person]:
 # --- Search --------------------------------------------------------------------------------
 
 
-def _token_score(q: Token, person_tokens: list[Token]) -> float:
-    best = 0.0
-    for t in person_tokens:
-        if q.key == t.key:
-            return 1.0
-        s = max(fuzz.ratio(q.latin, t.latin), 0.95 * fuzz.ratio(q.key, t.key)) / 100
-        best = max(best, s)
-    return best
+def _word_score(q: Token, t: Token) -> float:
+    """Agreement of one typed (complete) word with one word of the person."""
+    if q.key == t.key:
+        # Keys agree: a closer spelling only breaks ties.
+        return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
+    return 0.95 * max(fuzz.ratio(q.latin, t.latin), fuzz.ratio(q.key, t.key)) / 100
 
 
-def _prefix_score(parsed: search.ParsedQuery, person_tokens: list[Token]) -> float:
+def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
+    """Agreement of the word being typed with one word of the person."""
     exact, prefixes = parsed.groups[-1]
+    forms = search.token_forms(t)
+    if exact[0] in forms:
+        return 1.0
     best = 0.0
-    for t in person_tokens:
-        forms = search.token_forms(t)
-        if exact[0] in forms:
-            return 1.0
-        for p in prefixes:
-            if any(f.startswith(p) for f in forms):
-                best = max(best, 0.9 + 0.1 * min(1.0, len(p) / max(1, len(t.latin))))
+    for p in prefixes:
+        if any(f.startswith(p) for f in forms):
+            best = max(best, 0.9 + 0.1 * min(1.0, len(p) / max(1, len(t.latin))))
     if best:
         return best
-    last = parsed.tokens[-1]
-    return max((fuzz.partial_ratio(last.latin, t.latin) / 100 * 0.8 for t in person_tokens), default=0.0)
+    return fuzz.partial_ratio(parsed.tokens[-1].latin, t.latin) / 100 * 0.8
+
+
+def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]]:
+    """(part position, token) for every name of the person, given name first."""
+    out = []
+    for (part, _script), value in names.items():
+        pos = PART_ORDER.index(part) if part in PART_ORDER else len(PART_ORDER)
+        out.extend((pos, t) for t in tokenize(value))
+    out.sort(key=lambda pt: pt[0])
+    return out
+
+
+EXPECTED_PARTS = {2: (0, 3), 3: (0, 1, 3), 4: (0, 1, 2, 3)}
+"""Positions in PART_ORDER of the words of a name typed in the usual order, by number of words."""
+MISSING_PART_CREDIT = 0.75
+"""Credit for a typed word the record has no name part for (a father's name never recorded)."""
 
 
 def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) -> float:
-    """How well one person's names match the query, in [0, 1] (rapidfuzz over the candidates)."""
-    person_tokens = [t for value in names.values() for t in tokenize(value)]
-    if not person_tokens or not parsed:
+    """How well one person's names match the query, in [0, 1] (rapidfuzz over the candidates).
+
+    Typed words are paired one to one with the person's name parts (best
+    pairs first; a name part matches one typed word only): 1.0 per word
+    whose key agrees, otherwise a fuzzy ratio, so a typo costs a little. A
+    typed word whose part the record lacks (the second of three words when
+    no father's name was recorded) gets a neutral credit: a part never
+    recorded is not a contradiction. Then a little credit for covering the person's whole
+    name and for words typed in the order of the parts (given, father's,
+    family).
+    """
+    ordered = _ordered_tokens(names)
+    if not ordered or not parsed:
         return 0.0
     typing = bool(parsed.partial)
     complete = parsed.tokens[:-1] if typing else parsed.tokens
-    scores = [_token_score(q, person_tokens) for q in complete]
-    if typing:
-        scores.append(_prefix_score(parsed, person_tokens))
-    base = sum(scores) / len(scores)
-    # Prefer a person whose name has no words the query lacks (Mohammad Hasan
+    # One name part may be written in several scripts: score against each, pair by part.
+    by_part: dict[int, list[Token]] = defaultdict(list)
+    for pos, t in ordered:
+        by_part[pos].append(t)
+    words = len(complete) + (1 if typing else 0)
+    pairs: list[tuple[float, int, int]] = []
+    for pos, toks in by_part.items():
+        for i, q in enumerate(complete):
+            pairs.append((max(_word_score(q, t) for t in toks), i, pos))
+        if typing:
+            pairs.append((max(_prefix_word_score(parsed, t) for t in toks), words - 1, pos))
+    pairs.sort(key=lambda x: -x[0])
+    score: dict[int, tuple[float, int]] = {}
+    used: set[int] = set()
+    for sc, i, pos in pairs:
+        if i in score or pos in used:
+            continue
+        score[i] = (sc, pos)
+        used.add(pos)
+    expected = EXPECTED_PARTS.get(words)
+    if expected is not None:
+        # Typed in the usual order: credit a word whose part the record lacks.
+        total = sum(
+            max(score.get(i, (0.0, -1))[0], MISSING_PART_CREDIT if expected[i] not in by_part else 0.0)
+            for i in range(words)
+        )
+    else:
+        spare = max(0, words - len(by_part))
+        leftovers = sorted(score.get(i, (0.0, -1))[0] for i in range(words))
+        total = sum(max(sc, MISSING_PART_CREDIT) if k < spare else sc for k, sc in enumerate(leftovers))
+    base = total / words
+    # Prefer a person whose name has no parts the query lacks (Mohammad Hasan
     # over Mohammad Ali Hasan Khalil when "Mohammad Hasan" is typed).
-    distinct = len({t.key for t in person_tokens})
-    coverage = min(1.0, len(scores) / max(1, distinct))
-    return round(0.9 * base + 0.1 * coverage, 4)
+    coverage = min(1.0, words / max(1, len(by_part)))
+    parts = [score[i][1] for i in range(words) if i in score and score[i][0] >= 0.7]
+    in_order = sum(1 for a, b in zip(parts, parts[1:], strict=False) if a < b) / max(1, len(parts) - 1)
+    return round(0.84 * base + 0.08 * coverage + 0.08 * in_order, 4)
+
+
+SEARCH_GOOD = 0.85
+"""A hit at or above this rank score counts towards filling the page before the next, looser tier runs."""
 
 
 def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
@@ -161,35 +221,62 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     Only persons at the sites where ``user`` holds ``registry.person.view``;
     never a merged-away record. Fewer than two letters: no results. The
     query text is never logged.
+
+    Tiers, each only while fewer than ``limit`` good hits are found: every
+    word agrees by key (the word being typed by prefix); then any one word
+    may be missing or wrong (two words: both within one edit); then any two
+    words within one edit each. The relaxed tiers are ranked by the
+    database (bm25 / ts_rank) and capped; everything is reranked here.
     """
     limit = max(1, min(int(limit), 50))
     sites = sites_with(user, roles.PERSON_VIEW)
     parsed = search.parse_query(query)
     if not sites or not parsed:
         return []
-    ids = search.candidates([parsed.groups], site_ids=sites, limit=SEARCH_CANDIDATES)
-    if len(ids) < limit and len(parsed.groups) >= 3:
-        # A typo or a name part missing from the record: allow any one word not to match.
-        relaxed = [parsed.groups[:i] + parsed.groups[i + 1 :] for i in range(len(parsed.groups))]
-        more = search.candidates(relaxed, site_ids=sites, limit=SEARCH_CANDIDATES)
-        ids = list(dict.fromkeys([*ids, *more]))[: 2 * SEARCH_CANDIDATES]
-    if not ids:
-        return []
-    visible = _visible_persons(user, ids).select_related(None).only("pk", "registration_number", "site_id", "status")
-    persons = {p.pk: p for p in visible}
-    names = _names_by_person(list(persons))
-    hits = [
-        SearchHit(
-            person_id=p.pk,
-            registration_number=p.registration_number,
-            names=full_names(names.get(p.pk, {})),
-            score=rank_score(parsed, names.get(p.pk, {})),
-            site_id=p.site_id,
-        )
-        for p in persons.values()
-    ]
+    seen: set[uuid.UUID] = set()
+    hits: list[SearchHit] = []
+    tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
+    tiers += [(t, True) for t in search.relaxed(parsed.groups)]
+    for conjunctions, ranked in tiers:
+        rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
+        rows = [r for r in rows if r[0] not in seen]
+        seen.update(pid for pid, _ in rows)
+        # Stable sort: the database's relevance breaks ties of the quick score.
+        # (In the strict tier every row holds every word: only spellings differ.)
+        quick = search.QuickScorer(parsed, fuzzy=ranked)
+        rows.sort(key=lambda r: -quick(r[1]))
+        keep = SEARCH_RERANK if ranked else SEARCH_RERANK_STRICT
+        hits.extend(_search_hits(user, parsed, [pid for pid, _ in rows[:keep]]))
+        if sum(1 for h in hits if h.score >= SEARCH_GOOD) >= limit:
+            break
     hits.sort(key=lambda h: (-h.score, h.registration_number))
     return hits[:limit]
+
+
+def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) -> list[SearchHit]:
+    """Rerank candidates with their names: one query, through the access scope."""
+    if not ids:
+        return []
+    rows = (
+        scope(user, PersonName.objects.filter(person_id__in=ids), roles.PERSON_VIEW, site_field="person__site")
+        .exclude(person__status_id=MERGED_STATUS)
+        .values_list("person_id", "person__registration_number", "person__site_id", "part", "script", "value")
+    )
+    persons: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
+    names: dict[uuid.UUID, dict[tuple[str, str], str]] = defaultdict(dict)
+    for pk, number, site_id, part, script, value in rows:
+        persons[pk] = (number, site_id)
+        names[pk][(part, script)] = value
+    return [
+        SearchHit(
+            person_id=pk,
+            registration_number=number,
+            names=full_names(names[pk]),
+            score=rank_score(parsed, names[pk]),
+            site_id=site_id,
+        )
+        for pk, (number, site_id) in persons.items()
+    ]
 
 
 # --- Duplicate check -------------------------------------------------------------------------

@@ -125,3 +125,53 @@ def test_api_denied(personas, target):
     from django.test import Client
 
     assert Client().get("/api/v1/persons/search", {"q": "Mohammad"}).status_code == 401
+
+
+def test_a_typo_that_changes_a_key_still_finds_the_person(personas, target, crowd):
+    # Хасам for Хасан: the key changes (HSM, not HSN); the typo-tolerant tier finds it by a deletion variant.
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Мухаммед Хасам")]
+    assert target.pk in ids
+    assert ids[0] == target.pk  # the only Mohammad with a family name one letter away
+
+
+def test_a_name_part_missing_from_the_record_still_finds_the_person(personas, target, crowd):
+    # The Cyrillic record of Юсуф Шехаде has no father's name; the officer types one.
+    youssef = crowd[2]
+    hits = person_search(user=personas.registrar, query="Youssef Khaled Shehadeh")
+    assert hits[0].person_id == youssef.pk
+
+
+def test_a_missing_part_and_a_typo_together_still_find_the_person(personas, target, crowd):
+    youssef = crowd[2]
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Yussef Khaled Shehadek")]
+    assert youssef.pk in ids
+
+
+def test_typo_tolerance_stays_within_the_users_sites(personas, target):
+    other = hasan(personas.site_b)
+    ids = {h.person_id for h in person_search(user=personas.registrar, query="Мухаммед Ахмад Хасам")}
+    assert target.pk in ids and other.pk not in ids
+
+
+def test_the_person_typed_in_name_order_ranks_above_a_namesake_with_parts_swapped(personas, target):
+    swapped = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Ahmad", ("father", "la"): "Mohammad", ("family", "la"): "Al-Hasan"},
+    )
+    hits = person_search(user=personas.registrar, query="Мухаммед Ахмед Аль-Хасан")
+    assert [h.person_id for h in hits[:2]] == [target.pk, swapped.pk]
+
+
+def test_each_typed_word_matches_one_name_part_only(personas, target):
+    # "Mohammad Mohammad Hasan" must prefer the person whose father is also Mohammad.
+    both = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "محمد", ("father", "ar"): "محمد", ("family", "ar"): "حسن"},
+    )
+    hits = person_search(user=personas.registrar, query="Mohammed Mohammad Hasan")
+    assert hits[0].person_id == both.pk
+
+
+def test_index_holds_deletion_variants_of_each_key(target):
+    text = PersonSearchIndex.objects.get(person=target).text.split()
+    assert "qmhmd" in text and "0hmd" in text and "0mhm" in text
