@@ -31,6 +31,9 @@ run: translations
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo "Haven is starting on http://127.0.0.1:8000/  (Ctrl+C to stop)"
+	@# The background worker runs imports and batch jobs; it stops with the server.
+	$(RUN_ENV) $(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from haven import views
 from haven.api.api import api
+from haven.registry import views_card
 
 # The admin signs in through Haven's own login page (lockout, two-factor).
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("haven.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The registration card's QR code points here: staff confirm a card is current.
+    path("verify/<str:token>/", views_card.card_verify, name="verify"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("registry/", include("haven.registry.urls")),
