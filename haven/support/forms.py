@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import Site
 from haven.support.models import (
     CaseFlagType,
     CaseStatus,
@@ -15,6 +17,7 @@ from haven.support.models import (
     ExamComponent,
     ExamResult,
     Priority,
+    ProviderKind,
     Question,
     ReferralStatus,
     ServiceProvider,
@@ -115,6 +118,50 @@ class ReferralForm(Bootstrap, forms.Form):
         self.fields["provider"].queryset = ServiceProvider.objects.filter(  # type: ignore[attr-defined]
             Q(site__isnull=True) | Q(site=site), is_active=True, is_origin_authority=False
         )
+
+
+class ProviderForm(Bootstrap, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices)
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(),
+        label=_("Site"),
+        required=False,
+        empty_label=_("Every site"),
+        help_text=_("Where the service is offered for referrals."),
+    )
+    is_internal = forms.BooleanField(
+        label=_("Inside the centre"),
+        required=False,
+        help_text=_("A referral inside the centre sends no data to a third party and is not a disclosure."),
+    )
+    country = forms.CharField(
+        label=_("Country"),
+        max_length=2,
+        required=False,
+        validators=[RegexValidator(r"^[A-Za-z]{2}$", _("Enter a two-letter country code, such as RU."))],
+    )
+    contact = forms.CharField(label=_("Contact"), max_length=300, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    is_origin_authority = forms.BooleanField(
+        label=_("Authority of a country of origin"),
+        required=False,
+        help_text=_(
+            "Such a service never receives personal data, whatever the consent, and is never offered for "
+            "referrals. Once set, this mark cannot be removed."
+        ),
+    )
+
+    def __init__(self, *args: Any, sites: Any, provider: ServiceProvider | None = None, **kwargs: Any) -> None:
+        if provider is not None:
+            kwargs.setdefault("initial", {f: getattr(provider, f) for f in self.base_fields})
+        super().__init__(*args, **kwargs)
+        site_field = self.fields["site"]
+        site_field.queryset = sites  # type: ignore[attr-defined]
+        if provider is not None and provider.is_origin_authority:
+            field = self.fields["is_origin_authority"]
+            field.disabled = True
+            field.help_text = _("This service is an authority of a country of origin: it never receives personal data.")
 
 
 class ReferralStatusForm(Bootstrap, forms.Form):

@@ -11,7 +11,9 @@ import datetime
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from haven.accounts import roles
@@ -32,6 +34,7 @@ from haven.support.models import (
     Questionnaire,
     Referral,
     ReferralStatus,
+    ServiceProvider,
     Session,
     SessionType,
 )
@@ -271,6 +274,21 @@ def referral_consent(person: Any, *, today: datetime.date | None = None) -> tupl
     if records:
         return "withdrawn", max(records, key=lambda c: c.withdrawn_on)
     return "none", None
+
+
+def providers_for_user(*, user: Any) -> QuerySet[ServiceProvider]:
+    """Services the user may manage: those of every site and those of their sites (not personal data)."""
+    sites = sites_with(user, roles.REFERRAL_MANAGE)
+    if not sites:
+        return ServiceProvider.objects.none()
+    return ServiceProvider.objects.filter(Q(site__isnull=True) | Q(site__in=sites)).select_related("site")
+
+
+def provider_get_for_user(user: Any, provider_id: Any) -> ServiceProvider:
+    try:
+        return providers_for_user(user=user).get(pk=provider_id)
+    except (ServiceProvider.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def disclosure_capabilities() -> tuple[str, ...]:

@@ -224,6 +224,19 @@ def referral_set_status(*, actor: Any, referral: Referral, status: str, outcome:
     return referral
 
 
+PROVIDER_FIELDS = ("name", "kind", "site", "is_internal", "is_origin_authority", "country", "contact", "is_active")
+
+
+def _require_provider_manage(actor: Any, site: Any) -> None:
+    """A user manages services at the sites where they manage referrals; a system actor (a string) may always."""
+    if isinstance(actor, str):
+        return
+    if site is None:
+        require(actor, roles.REFERRAL_MANAGE, purpose="manage services")
+    else:
+        require(actor, roles.REFERRAL_MANAGE, site=site, purpose="manage services")
+
+
 def provider_create(
     *,
     actor: Any,
@@ -234,7 +247,10 @@ def provider_create(
     is_origin_authority: bool = False,
     country: str = "",
     contact: str = "",
+    is_active: bool = True,
 ) -> ServiceProvider:
+    """Add a service people can be referred to (``site`` empty: every site)."""
+    _require_provider_manage(actor, site)
     with transaction.atomic():
         provider = ServiceProvider(
             name=name.strip(),
@@ -242,8 +258,9 @@ def provider_create(
             site=site,
             is_internal=is_internal,
             is_origin_authority=is_origin_authority,
-            country=country.upper(),
-            contact=contact,
+            country=country.strip().upper(),
+            contact=contact.strip(),
+            is_active=is_active,
         )
         provider.full_clean()
         provider.save()
@@ -254,6 +271,40 @@ def provider_create(
             fields=["name", "kind", "is_origin_authority"],
             values={"name": provider.name, "kind": kind, "is_origin_authority": is_origin_authority},
         )
+    return provider
+
+
+def provider_update(*, actor: Any, provider: ServiceProvider, **changes: Any) -> ServiceProvider:
+    """Change a service. The mark "authority of a country of origin" can be set but never cleared."""
+    unknown = set(changes) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise ValueError(f"provider_update: unknown fields {sorted(unknown)}")
+    _require_provider_manage(actor, provider.site)
+    if "site" in changes and changes["site"] != provider.site:
+        _require_provider_manage(actor, changes["site"])
+    if provider.is_origin_authority and changes.get("is_origin_authority", True) is False:
+        raise ValidationError(
+            {
+                "is_origin_authority": _(
+                    "An authority of a country of origin stays marked as one: it can never receive personal data."
+                )
+            }
+        )
+    for text in ("name", "contact", "country"):
+        if text in changes:
+            changes[text] = (changes[text] or "").strip()
+    if "country" in changes:
+        changes["country"] = changes["country"].upper()
+    changed = [f for f in PROVIDER_FIELDS if f in changes and getattr(provider, f) != changes[f]]
+    if not changed:
+        return provider
+    with transaction.atomic():
+        for field in changed:
+            setattr(provider, field, changes[field])
+        provider.full_clean()
+        provider.save()
+        values = {f: (str(changes[f].pk) if f == "site" and changes[f] else changes[f]) for f in changed}
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=provider, fields=changed, values=values)
     return provider
 
 

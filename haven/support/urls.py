@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from haven.support import views, views_referrals, views_sessions
+from haven.support import views, views_providers, views_referrals, views_sessions
 
 app_name = "support"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -27,4 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("referrals/", views_referrals.referral_list, name="referrals"),
     path("referrals/<uuid:referral_id>/status/", views_referrals.referral_status, name="referral_status"),
     path("disclosures/", views_referrals.disclosure_list, name="disclosures"),
+    path("providers/", views_providers.provider_list, name="providers"),
+    path("providers/new/", views_providers.provider_edit, name="provider_new"),
+    path("providers/<uuid:provider_id>/", views_providers.provider_edit, name="provider"),
 ]
