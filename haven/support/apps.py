@@ -43,7 +43,13 @@ class SupportConfig(AppConfig):
                 }
             )
         if figures["sessions_week"] is not None:
-            panels.append({"title": _("Sessions this week"), "value": figures["sessions_week"], "url": ""})
+            panels.append(
+                {
+                    "title": _("Sessions this week"),
+                    "value": figures["sessions_week"],
+                    "url": reverse("support:sessions_week"),
+                }
+            )
         if figures["referrals_waiting"] is not None:
             panels.append(
                 {

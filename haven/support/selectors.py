@@ -330,16 +330,40 @@ def proposal_get_for_user(user: Any, proposal_id: Any) -> Proposal:
 # --- Home figures ---------------------------------------------------------
 
 
+def week_bounds(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """Monday of the current week, and today."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday()), today
+
+
+def sessions_this_week(*, user: Any, today: datetime.date | None = None) -> QuerySet[Session]:
+    """Sessions held from Monday to today at the sites where the user sees sessions (never notes).
+
+    The same rows as the "Sessions this week" figure on the home page.
+    """
+    start, end = week_bounds(today)
+    qs = _sessions().filter(held_on__gte=start, held_on__lte=end)
+    return scope(user, qs, roles.SESSION_VIEW).order_by("-held_on", "-created_at")
+
+
+def mark_readable(user: Any, sessions: Any) -> list[Session]:
+    """Set ``note_readable`` on each session (whether the user may read its compartment there)."""
+    readable: dict[Any, set[str]] = {}
+    result = list(sessions)
+    for session in result:
+        if session.site_id not in readable:
+            readable[session.site_id] = readable_compartments(user, site_id=session.site_id)
+        session.note_readable = session.session_type.compartment in readable[session.site_id]  # type: ignore[attr-defined]
+    return result
+
+
 def home_figures(*, user: Any, today: datetime.date | None = None) -> dict[str, int | None]:
     today = today or timezone.localdate()
-    week_start = today - datetime.timedelta(days=today.weekday())
     figures: dict[str, int | None] = {"open_cases": None, "sessions_week": None, "referrals_waiting": None}
     if may(user, roles.CASE_VIEW):
         figures["open_cases"] = scope(user, Case.objects.filter(closed_at__isnull=True), roles.CASE_VIEW).count()
     if may(user, roles.SESSION_VIEW):
-        figures["sessions_week"] = scope(
-            user, Session.objects.filter(held_on__gte=week_start, held_on__lte=today), roles.SESSION_VIEW
-        ).count()
+        figures["sessions_week"] = sessions_this_week(user=user, today=today).count()
     if may(user, roles.REFERRAL_MANAGE):
         figures["referrals_waiting"] = referrals_for_user(user=user, status=ReferralStatus.SENT).count()
     return figures

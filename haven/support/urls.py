@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("persons/<uuid:person_id>/sessions/new/", views_sessions.session_new, name="session_new"),
     path("persons/<uuid:person_id>/examinations/new/", views_sessions.exam_new, name="exam_new"),
     path("persons/<uuid:person_id>/referrals/new/", views_referrals.referral_new, name="referral_new"),
+    path("sessions/week/", views_sessions.sessions_week, name="sessions_week"),
     path("sessions/<uuid:session_id>/", views_sessions.session_detail, name="session"),
     path("sessions/<uuid:session_id>/note/", views_sessions.session_note_edit, name="session_note"),
     path("examinations/<uuid:exam_id>/", views_sessions.exam_detail, name="exam"),

@@ -12,16 +12,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from haven.accounts import roles
-from haven.accounts.access import may
+from haven.accounts.access import may, require
 from haven.api.errors import ServiceError
 from haven.support import selectors, services
 from haven.support.forms import ExamForm, NoteForm, SessionForm
-from haven.support.views import form_error, get_person
+from haven.support.views import PAGE_SIZE, form_error, get_person
 
 NOTE_PURPOSE = "session page"
 
@@ -45,6 +46,17 @@ def person_support(request: HttpRequest, person_id: Any) -> HttpResponse:
         "may_open_case": case is None and may(user, roles.CASE_MANAGE, person),
     }
     return render(request, "support/person.html", context)
+
+
+@login_required
+def sessions_week(request: HttpRequest) -> HttpResponse:
+    """This week's sessions the user may know took place (as on the home panel); never a note."""
+    require(request.user, roles.SESSION_VIEW, purpose="sessions this week")
+    start, end = selectors.week_bounds()
+    page = Paginator(selectors.sessions_this_week(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.mark_readable(request.user, page.object_list)
+    context = {"page": page, "sessions": page.object_list, "start": start, "end": end, "show_person": True}
+    return render(request, "support/sessions_week.html", context)
 
 
 @login_required
