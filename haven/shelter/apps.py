@@ -11,6 +11,12 @@ class ShelterConfig(AppConfig):
     label = "shelter"
     verbose_name = _("Reception sites")
 
+    def ready(self) -> None:
+        from haven.lib import append_only
+        from haven.shelter.triggers import MESSAGE, TABLE
+
+        append_only.register(TABLE, MESSAGE)
+
     def nav_items(self, user: Any) -> list[dict[str, Any]]:
         from django.urls import reverse
 
