@@ -5,6 +5,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 def load_shipped_templates(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -35,6 +36,7 @@ class PathwaysConfig(AppConfig):
 
         from haven.accounts import access
         from haven.accounts.roles import STEP_VIEW, TEMPLATE_MANAGE
+        from haven.pathways import selectors
 
         items = []
         if access.may(user, STEP_VIEW):
@@ -43,6 +45,16 @@ class PathwaysConfig(AppConfig):
                 {"title": _("Calendar"), "url": reverse("pathways:calendar")},
                 {"title": _("Progress"), "url": reverse("pathways:progress")},
             ]
+            unread = selectors.unread_count(user=user)
+            if unread:
+                items.append(
+                    {
+                        "title": ngettext("%(count)d new notification", "%(count)d new notifications", unread)
+                        % {"count": unread},
+                        "url": reverse("pathways:notifications"),
+                        "count": unread,
+                    }
+                )
         if access.may(user, TEMPLATE_MANAGE):
             items.append({"title": _("Templates"), "url": reverse("pathways:templates")})
         return items
@@ -65,6 +77,11 @@ class PathwaysConfig(AppConfig):
                 "title": _("Appointments today"),
                 "value": selectors.appointments_today_count(user=user),
                 "url": reverse("pathways:calendar"),
+            },
+            {
+                "title": _("Unread notifications"),
+                "value": selectors.unread_count(user=user),
+                "url": reverse("pathways:notifications"),
             },
         ]
 

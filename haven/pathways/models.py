@@ -310,6 +310,9 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(
+        _("reminder sent at"), null=True, blank=True, help_text=_("Set once: a reminder is never sent twice.")
+    )
 
     class Meta:
         ordering = ["on_date", "at_time"]

@@ -9,6 +9,7 @@ from haven.pathways.services.appointments import (
     appointment_book,
     appointment_mark_missed,
     appointment_rebook,
+    appointment_reminders_send,
 )
 from haven.pathways.services.scans import step_scan_attach, step_scan_read
 from haven.pathways.services.steps import (
@@ -32,6 +33,7 @@ __all__ = [
     "appointment_book",
     "appointment_mark_missed",
     "appointment_rebook",
+    "appointment_reminders_send",
     "enrolment_create",
     "enrolment_migrate",
     "household_enrol",

@@ -27,6 +27,8 @@ from haven.pathways.models import (
 )
 from haven.pathways.services.common import check_capability
 
+ONE_DAY = datetime.timedelta(days=1)
+
 
 def site_now(site: Site) -> datetime.datetime:
     return timezone.localtime(timezone.now(), ZoneInfo(site.time_zone))
@@ -191,3 +193,53 @@ def appointment_rebook(
             household=appointment.household,
             rebooked_from=appointment,
         )
+
+
+def appointment_reminders_send(*, actor: Any = "system: reminders", now: datetime.datetime | None = None) -> int:
+    """Remind everyone booked for tomorrow (in each site's time zone); return how many were told.
+
+    Idempotent: an appointment is claimed by setting ``reminded_at`` in a
+    conditional update that commits before anything is sent, so two runs
+    (cron twice, two workers) never remind the same appointment twice. A
+    crash between the claim and the sending loses a reminder rather than
+    sending it twice. The message is only "You have an appointment on …
+    at …" in the person's language (``notify.appointment_text``).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED,
+            reminded_at__isnull=True,
+            on_date__gte=today,
+            on_date__lte=today + datetime.timedelta(days=2),  # time zones east and west of the server's
+        )
+        .select_related("site")
+        .order_by("on_date", "at_time")
+    )
+    told = 0
+    for appointment in candidates:
+        if appointment.on_date != timezone.localtime(now, ZoneInfo(appointment.site.time_zone)).date() + ONE_DAY:
+            continue
+        with transaction.atomic():
+            claimed = Appointment.objects.filter(pk=appointment.pk, reminded_at__isnull=True).update(reminded_at=now)
+            if not claimed:
+                continue
+            persons = [
+                s.person
+                for s in appointment.steps.filter(status__in=OPEN_STATUSES)
+                .select_related("person")
+                .order_by("person__registration_number")
+            ]
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=appointment,
+                fields=["reminded_at"],
+                values={"people": len(persons)},
+                purpose="pathway appointment reminder",
+            )
+        for person in persons:
+            notify.notify_person(person=person, appointment=appointment)
+        told += len(persons)
+    return told
