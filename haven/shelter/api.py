@@ -134,6 +134,15 @@ class StayOut(Schema):
     previous_id: uuid.UUID | None
 
 
+class CheckInOut(StayOut):
+    notices: list[str]
+
+
+class NoticesOut(Schema):
+    person_id: uuid.UUID
+    notices: list[str]
+
+
 class CheckInIn(Schema):
     person_id: uuid.UUID
     bed_id: uuid.UUID
@@ -383,13 +392,25 @@ def stay_list(request: HttpRequest, site_id: uuid.UUID) -> Any:
     return [_stay_out(s) for s in stays]
 
 
-@router.post("/stays", response={201: StayOut})
+@router.get("/persons/{person_id}/checkin-notices", response=NoticesOut)
+def checkin_notice_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
+    """Notices of the person's case flags to read out before the check-in is confirmed."""
+    person = _person(request, person_id, roles.STAY_MANAGE)
+    notices = selectors.checkin_notices(user=request.user, persons=[person])
+    return {"person_id": person.pk, "notices": notices.get(person.pk, [])}
+
+
+@router.post("/stays", response={201: CheckInOut})
 def stay_check_in(request: HttpRequest, payload: CheckInIn) -> Any:
-    """Check a person into a bed. 409 ``bed_taken`` when someone was faster."""
+    """Check a person into a bed. 409 ``bed_taken`` when someone was faster.
+
+    ``notices`` repeats the person's check-in notices (case flags).
+    """
     person = _person(request, payload.person_id, roles.STAY_MANAGE)
     bed = access.get_for_user(request.user, Bed.objects.all(), payload.bed_id, capability=roles.STAY_MANAGE)
     stay = services.stay_check_in(actor=request.user, person=person, bed=bed, at=payload.at)
-    return Status(201, _stay_out(stay))
+    notices = selectors.checkin_notices(user=request.user, persons=[person])
+    return Status(201, {**_stay_out(stay), "notices": notices.get(person.pk, [])})
 
 
 @router.post("/stays/plan", response={201: StayOut})

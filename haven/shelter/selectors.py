@@ -297,6 +297,25 @@ def planned_transfer_count(*, site: Site) -> int:
     return Transfer.objects.filter(from_site=site, status=TransferStatus.PLANNED).count()
 
 
+# --- Check-in notices -----------------------------------------------------------
+
+
+def checkin_notices(*, user: Any, persons: Any) -> dict[Any, list[str]]:
+    """Notices of case flags (support) to show before checking these persons in.
+
+    Only the notice text, and only what the support app lets this user see;
+    persons without a notice are left out.
+    """
+    from haven.support.selectors import checkin_notices as flag_notices
+
+    notices: dict[Any, list[str]] = {}
+    for person in persons:
+        found = flag_notices(user=user, person=person)
+        if found:
+            notices[person.pk] = found
+    return notices
+
+
 # --- Placement ------------------------------------------------------------------
 
 

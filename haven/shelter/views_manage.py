@@ -76,7 +76,16 @@ def household(request: HttpRequest, site_id: uuid.UUID, household_id: uuid.UUID)
             "bed", "bed__room"
         )
     }
-    rows = [{"person": p, "name": selectors.person_display_name(p), "stay": current.get(p.pk)} for p in members]
+    notices = selectors.checkin_notices(user=request.user, persons=to_place)
+    rows = [
+        {
+            "person": p,
+            "name": selectors.person_display_name(p),
+            "stay": current.get(p.pk),
+            "notices": notices.get(p.pk, []),
+        }
+        for p in members
+    ]
     return render(
         request,
         "shelter/household.html",
@@ -85,6 +94,7 @@ def household(request: HttpRequest, site_id: uuid.UUID, household_id: uuid.UUID)
             "household": hh,
             "rows": rows,
             "to_place": to_place,
+            "notices": [row for row in rows if row["notices"]],
             "suggestions": suggestions,
             "checked_in": any(s.status == StayStatus.CHECKED_IN for s in current.values()),
             "checkout_form": CheckOutForm(),
