@@ -11,6 +11,11 @@ class SupportConfig(AppConfig):
     label = "support"
     verbose_name = _("Support")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_seed_reference_data, sender=self, dispatch_uid="support_seed_reference_data")
+
     def nav_items(self, user: Any) -> list[dict[str, Any]]:
         from django.urls import reverse
 
@@ -76,3 +81,12 @@ class SupportConfig(AppConfig):
             "readable": selectors.readable_compartments(user, site_id=person.site_id),
         }
         return [{"title": str(_("Support sessions")), "html": render_to_string("support/person_section.html", context)}]
+
+
+def _seed_reference_data(sender: Any, *, using: str = "default", apps: Any = None, **kwargs: Any) -> None:
+    """Re-create missing statuses, flags, session types and the questionnaire (e.g. after a flush)."""
+    from django.apps import apps as global_apps
+
+    from haven.support.seed.reference import seed_missing
+
+    seed_missing(apps=apps or global_apps, using=using)

@@ -1,10 +1,15 @@
-"""Reference data seeded by migration 0002 (statuses, flags, session types, questionnaire).
+"""Reference data: statuses, flags, session types and the needs questionnaire.
+
+Seeded by migration 0002; ``seed_missing`` re-creates missing rows after every
+``migrate`` and every test flush (``post_migrate``), never changing existing ones.
 
 Kept here, not in the migration, so that tests and documentation can read
 the same list. Change it only together with a new data migration.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 CASE_STATUSES = [
     # code, en, ru, ar, is_open, requires_reason
@@ -185,3 +190,88 @@ QUESTIONS = [
         "",
     ),
 ]
+
+
+def seed_missing(*, apps: Any, using: str = "default") -> int:
+    """Create the reference rows that are missing (after ``migrate`` or a test's ``flush``).
+
+    Never changes a row that exists, so an administrator's edits stay.
+    Returns the number of rows created.
+    """
+    from django.db import connections
+
+    models = {name: apps.get_model("support", name) for name in ("CaseStatus", "CaseFlagType", "SessionType")}
+    models["Questionnaire"] = apps.get_model("support", "Questionnaire")
+    models["Question"] = apps.get_model("support", "Question")
+    tables = set(connections[using].introspection.table_names())
+    if any(m._meta.db_table not in tables for m in models.values()):
+        return 0
+    created = 0
+    for order, (code, en, ru, ar, is_open, requires_reason) in enumerate(CASE_STATUSES):
+        _, new = (
+            models["CaseStatus"]
+            .objects.using(using)
+            .get_or_create(
+                code=code,
+                defaults={
+                    "name_en": en,
+                    "name_ru": ru,
+                    "name_ar": ar,
+                    "is_open": is_open,
+                    "requires_reason": requires_reason,
+                    "sort_order": order,
+                },
+            )
+        )
+        created += new
+    flags = {}
+    for order, (code, en, ru, ar, n_en, n_ru, n_ar) in enumerate(FLAG_TYPES):
+        flags[code], new = (
+            models["CaseFlagType"]
+            .objects.using(using)
+            .get_or_create(
+                code=code,
+                defaults={
+                    "name_en": en,
+                    "name_ru": ru,
+                    "name_ar": ar,
+                    "notice_en": n_en,
+                    "notice_ru": n_ru,
+                    "notice_ar": n_ar,
+                    "shows_at_checkin": bool(n_en),
+                    "sort_order": order,
+                },
+            )
+        )
+        created += new
+    for order, (code, compartment, en, ru, ar) in enumerate(SESSION_TYPES):
+        _, new = (
+            models["SessionType"]
+            .objects.using(using)
+            .get_or_create(
+                code=code,
+                defaults={"compartment": compartment, "name_en": en, "name_ru": ru, "name_ar": ar, "sort_order": order},
+            )
+        )
+        created += new
+    q_code, t_en, t_ru, t_ar = QUESTIONNAIRE
+    questionnaire, new = (
+        models["Questionnaire"]
+        .objects.using(using)
+        .get_or_create(code=q_code, version=1, defaults={"title_en": t_en, "title_ru": t_ru, "title_ar": t_ar})
+    )
+    created += new
+    if new:
+        for order, (code, en, ru, ar, need, flag) in enumerate(QUESTIONS):
+            models["Question"].objects.using(using).create(
+                questionnaire=questionnaire,
+                code=code,
+                text_en=en,
+                text_ru=ru,
+                text_ar=ar,
+                proposes_need_code=need,
+                proposes_flag=flags.get(flag),
+                sort_order=order,
+            )
+            created += 1
+    return created

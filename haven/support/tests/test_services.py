@@ -29,6 +29,22 @@ def test_reference_data_is_seeded() -> None:
     }
 
 
+def test_missing_reference_data_comes_back_after_migrate_or_flush() -> None:
+    """A transactional test's flush empties the tables; post_migrate puts the rows back."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from haven.support.models import CaseFlagType, Question, Questionnaire
+
+    Question.objects.all().delete()
+    Questionnaire.objects.all().delete()
+    SessionType.objects.exclude(code="social").delete()
+    CaseStatus.objects.filter(code="open").update(name_en="Active")  # an administrator's edit
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert SessionType.objects.count() == 4 and CaseFlagType.objects.count() >= 6
+    assert Questionnaire.objects.get(code="arrival-needs").questions.count() == 12
+    assert CaseStatus.objects.get(code="open").name_en == "Active"  # kept
+
+
 def test_open_case_for_person_and_household(personas: Any, person: Any) -> None:
     case = services.case_open(actor=personas.caseworker, person=person)
     assert case.site == personas.site_a and case.caseworker == personas.caseworker
