@@ -2,8 +2,10 @@
 
 A transfer is planned with a date, a destination and a reason. Completing
 it ends the person's stay; when the destination is a site in Haven, the
-case moves there (``registry.services.person_move_site``) only if the
-person's consent to the handover is recorded on the transfer.
+case moves there (``registry.services.person_move_site`` and the open
+support case with ``support.services.cases_move_site``, in the same
+transaction) only if the person's consent to the handover is recorded on
+the transfer.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
     """The person leaves: end the stay and, with consent, hand the case over."""
     from haven.registry.services import person_move_site
     from haven.shelter.services import stays_end_for_person
+    from haven.support.services import cases_move_site
 
     at = at or timezone.now()
     with transaction.atomic():
@@ -121,6 +124,9 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         stays_end_for_person(actor=actor, person=locked.person, reason=StayEndReason.TRANSFER, at=at)
         if locked.to_site is not None:
             person_move_site(actor=actor, person=locked.person, site=locked.to_site, reason="transfer")
+            # The open support case follows the person, so that the receiving
+            # site's caseworkers see it and the sending site's no longer do.
+            cases_move_site(actor=actor, person=locked.person, site=locked.to_site)
         locked.status = TransferStatus.COMPLETED
         locked.completed_at = at
         locked.save(update_fields=["status", "completed_at"])

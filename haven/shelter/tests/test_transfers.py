@@ -83,3 +83,25 @@ def test_second_planned_transfer_is_refused(personas):
     transfer_plan(actor=personas.manager, person=person, planned_date=DAY, reason="x", to_site=personas.site_b)
     with pytest.raises(ServiceError):
         transfer_plan(actor=personas.manager, person=person, planned_date=DAY, reason="y", to_site=personas.site_b)
+
+
+def test_completed_transfer_hands_the_support_case_to_the_receiving_site(personas):
+    from django.urls import reverse
+
+    from haven.support.models import Case
+    from haven.support.services import case_open
+
+    person = make_person(personas.site_a)
+    stay_check_in(actor=personas.manager, person=person, bed=beds_of(make_room(personas.site_a, beds=1))[0])
+    case = case_open(actor=personas.caseworker, person=person)
+    case_url = reverse("support:case", kwargs={"case_id": case.pk})
+    assert personas.client("caseworker").get(case_url).status_code == 200
+    assert personas.client("caseworker_b").get(case_url).status_code == 404
+    transfer = transfer_plan(
+        actor=personas.manager, person=person, planned_date=DAY, reason="x", to_site=personas.site_b
+    )
+    transfer_record_consent(actor=personas.manager, transfer=transfer, given_by="person")
+    transfer_complete(actor=personas.manager, transfer=transfer)
+    assert Case.objects.get(pk=case.pk).site_id == personas.site_b.pk
+    assert personas.client("caseworker_b").get(case_url).status_code == 200
+    assert personas.client("caseworker").get(case_url).status_code == 404
