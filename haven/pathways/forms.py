@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.pathways.models import Category, StepStatus, StepTemplate
 from haven.pathways.services.steps import SETTABLE_STATUSES
@@ -117,7 +118,7 @@ class AppointmentForm(BootstrapMixin, forms.Form):
     step_code = forms.ChoiceField(label=_("Step"))
     on_date = forms.DateField(label=_("Date"), widget=DATE)
     at_time = forms.TimeField(label=_("Time"), widget=TIME)
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(label=pgettext_lazy("appointment location", "Place"), max_length=200)
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
 
     def __init__(self, *args: Any, step_choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.models import Site
 
@@ -194,7 +195,7 @@ class StepStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
-    BLOCKED = "blocked", _("Blocked")
+    BLOCKED = "blocked", pgettext_lazy("step status", "Blocked")
 
 
 OPEN_STATUSES = (StepStatus.PENDING, StepStatus.SCHEDULED, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
