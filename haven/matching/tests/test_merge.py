@@ -131,3 +131,28 @@ def test_merge_pages_denied(personas, pair):
     assert personas.client("registrar_b").get(f"/matching/merges/{merge.pk}/").status_code == 404
     assert personas.client("registrar").post(f"/matching/merges/{merge.pk}/", {"reason": "x"}).status_code == 403
     assert PersonMerge.objects.get().undone_at is None
+
+
+def test_merge_with_households_moves_the_members_and_undo_puts_them_back(personas, pair):
+    a, b = pair.person_a, pair.person_b
+    # The merged record's household has a child; the survivor's household keeps its own.
+    child = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Yara", ("father", "la"): "Mohammad", ("family", "la"): "Al-Hasan"},
+        dob=date(2015, 5, 5),
+        sex="F",
+        household=b.household,
+    )
+    home, away = a.household_id, b.household_id
+    before = snapshot(a, b, child)
+    merge = person_merge(
+        actor=personas.manager, survivor=a, merged=b, choices={}, reason="Same family", merge_households=True
+    )
+    child.refresh_from_db()
+    assert child.household_id == home  # the child now lives in the survivor's household
+    assert set(Person.objects.filter(household_id=home).values_list("pk", flat=True)) >= {a.pk, b.pk, child.pk}
+    assert any(child.pk in m["pks"] or str(child.pk) in m["pks"] for m in merge.moved)  # provenance names the child
+    person_merge_undo(actor=personas.manager, merge=merge, reason="Two families after all")
+    child.refresh_from_db()
+    assert child.household_id == away
+    assert snapshot(a, b, child) == before
