@@ -550,7 +550,7 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> Any:
         "arrivals_this_week": occ.arrivals_week,
         "departures_this_week": occ.departures_week,
         "absent": occ.absent,
-        "crowded_rooms": [load.room.pk for load in occ.crowded_rooms],
+        "crowded_rooms": [room.id for room in occ.crowded_rooms],
         "area_per_person_m2": occ.profile.area_per_person_m2,
         "absence_threshold_days": occ.profile.absence_threshold_days,
     }

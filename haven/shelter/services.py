@@ -390,9 +390,19 @@ def stay_cancel(*, actor: Any, stay: Stay) -> Stay:
 
 
 def stays_end_for_person(
-    *, actor: Any, person: Person, reason: str, at: datetime.datetime | None = None
+    *,
+    actor: Any,
+    person: Person,
+    reason: str = StayEndReason.STATUS_CLOSED,
+    at: datetime.datetime | None = None,
 ) -> Stay | None:
-    """End whatever stay the person has (call when a case closes or leaves)."""
+    """End whatever stay the person has: the entry point when a case closes.
+
+    The registry calls this, in its own transaction, when a person's status
+    becomes one that does not count as present (departed, transferred,
+    deceased). A current stay is checked out with ``reason`` (and an *out*
+    presence event); a planned one is cancelled. Nothing to end: ``None``.
+    """
     with transaction.atomic():
         current = Stay.objects.select_for_update().filter(person=person, status__in=ACTIVE_STAY_STATUSES).first()
         if current is None:
@@ -400,6 +410,23 @@ def stays_end_for_person(
         if current.status == StayStatus.PLANNED:
             return stay_cancel(actor=actor, stay=current)
         return stay_check_out(actor=actor, stay=current, reason=reason, at=at)
+
+
+def stays_end_for_closed_cases(*, actor: Any, site: Site) -> int:
+    """End the stays at the site still held by persons whose case is closed.
+
+    A safety net for statuses changed without :func:`stays_end_for_person`
+    (an import, an older registry); returns how many stays were ended.
+    """
+    with transaction.atomic():
+        persons = list(
+            Person.objects.filter(
+                stays__site=site, stays__status__in=ACTIVE_STAY_STATUSES, status__is_present=False
+            ).distinct()
+        )
+        for person in persons:
+            stays_end_for_person(actor=actor, person=person, reason=StayEndReason.STATUS_CLOSED)
+    return len(persons)
 
 
 def household_check_in(

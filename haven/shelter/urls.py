@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.choose_site, {"page": "occupancy"}, name="index"),
     path("go/<slug:page>/", views.choose_site, name="choose"),
     path("<uuid:site_id>/", views.occupancy, name="occupancy"),
+    path("<uuid:site_id>/closed-stays/", views.closed_stays_end, name="closed_stays_end"),
     path("<uuid:site_id>/roll-call/", views.rollcall, name="rollcall"),
     path("<uuid:site_id>/roll-call/<uuid:person_id>/", views.rollcall_mark, name="rollcall_mark"),
     path("<uuid:site_id>/absent/", views.absent, name="absent"),

@@ -105,7 +105,8 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     building_id = request.GET.get("building")
     if building_id:
         building = next((b for b in buildings if str(b.pk) == building_id), None)
-    grid = selectors.room_grid(site=site, page=_int(request.GET.get("page")), building=building)
+    profile = selectors.site_profile(site=site)
+    grid = selectors.room_grid(site=site, page=_int(request.GET.get("page")), building=building, profile=profile)
     context = {
         "site": site,
         "show_names": show_names,
@@ -122,7 +123,7 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
         return render(request, "shelter/_grid.html", context)
     if show_names:
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="room grid")
-    context["occ"] = selectors.occupancy(site=site)
+    context["occ"] = selectors.occupancy(site=site, profile=profile)
     return render(request, "shelter/occupancy.html", context)
 
 
@@ -141,6 +142,25 @@ def _grid_rows(grid: selectors.GridPage, show_names: bool) -> list[dict[str, Any
             )
         rows.append({"load": load, "beds": beds})
     return rows
+
+
+@login_required
+@require_POST
+def closed_stays_end(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
+    """End the stays of persons whose case is closed (departed, transferred, deceased)."""
+    from django.contrib import messages
+    from django.utils.translation import ngettext
+
+    from haven.shelter.services import stays_end_for_closed_cases
+
+    site = site_for(request, site_id, roles.STAY_MANAGE)
+    ended = stays_end_for_closed_cases(actor=request.user, site=site)
+    messages.success(
+        request,
+        ngettext("%(count)d stay ended: the bed is free.", "%(count)d stays ended: the beds are free.", ended)
+        % {"count": ended},
+    )
+    return redirect("shelter:occupancy", site_id=site.pk)
 
 
 # --- Roll call ------------------------------------------------------------------------

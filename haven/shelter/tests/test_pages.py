@@ -55,8 +55,10 @@ def test_occupancy_query_count_does_not_grow_with_residents(personas, django_ass
         client.get(url("occupancy", personas.site_a))
     populate(personas.site_a, personas.manager, rooms=6, per_room=5)
     with django_assert_max_num_queries(40) as large:
-        client.get(url("occupancy", personas.site_a))
+        response = client.get(url("occupancy", personas.site_a))
     assert len(large.captured_queries) == len(small.captured_queries)
+    # 5 people in 20 m² at 4.5 m² each: the new rooms are over-crowded, at no extra query
+    assert 'data-testid="crowded">6<' in response.content.decode()
 
 
 def test_other_site_and_outsider_get_404(personas):
