@@ -404,6 +404,31 @@ def checkin_notices(*, user: Any, persons: Any) -> dict[Any, list[str]]:
 # --- Placement ------------------------------------------------------------------
 
 
+def persons_without_bed(*, site: Site) -> QuerySet[Person]:
+    """Persons held by the site, case open, with no planned or current stay."""
+    active = Stay.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_STAY_STATUSES)
+    return (
+        Person.objects.filter(site=site, status__is_present=True)
+        .exclude(Exists(active))
+        .prefetch_related(names_prefetch())
+        .order_by("registration_number")
+    )
+
+
+def free_beds_for(*, person: Person, site: Site, exclude_room: Room | None = None) -> list[Bed]:
+    """Free beds at the site, in rooms in use whose designation admits the person."""
+    active = Stay.objects.filter(bed=OuterRef("pk"), status__in=ACTIVE_STAY_STATUSES)
+    beds = (
+        Bed.objects.filter(site=site, room__status=RoomStatus.IN_USE)
+        .exclude(Exists(active))
+        .select_related("room", "room__building")
+        .order_by("room__building__sort_order", "room__building__name", "room__name", "label")
+    )
+    if exclude_room is not None:
+        beds = beds.exclude(room=exclude_room)
+    return [bed for bed in beds if designation_allows(bed.room.designation, person)]
+
+
 def households_to_place(*, site: Site) -> QuerySet[Household]:
     """Households at the site with a member who has no bed."""
     no_bed = Person.objects.filter(household=OuterRef("pk"), status__is_present=True).exclude(

@@ -97,6 +97,32 @@ def building_create(*, actor: Any, site: Site, name: str, sort_order: int = 0) -
     return building
 
 
+def building_update(
+    *, actor: Any, building: Building, name: str | None = None, sort_order: int | None = None
+) -> Building:
+    """Rename a building or change its place in the lists."""
+    with transaction.atomic():
+        locked = Building.objects.select_for_update().get(pk=building.pk)
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = name.strip()
+        if sort_order is not None:
+            changes["sort_order"] = sort_order
+        changed = [key for key, value in changes.items() if getattr(locked, key) != value]
+        for key in changed:
+            setattr(locked, key, changes[key])
+        locked.full_clean()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            fields=changed,
+            values={key: str(changes[key]) for key in changed},
+        )
+    return locked
+
+
 def room_create(
     *,
     actor: Any,
@@ -182,6 +208,24 @@ def bed_create(*, actor: Any, room: Room, label: str) -> Bed:
         bed.save()
         audit_record(actor=actor, action=AuditAction.CREATE, obj=bed, fields=["label"], values={"label": bed.label})
     return bed
+
+
+def bed_update(*, actor: Any, bed: Bed, label: str) -> Bed:
+    """Relabel a bed (the label is unique within its room)."""
+    with transaction.atomic():
+        locked = Bed.objects.select_for_update().get(pk=bed.pk)
+        old = locked.label
+        locked.label = label.strip()
+        locked.full_clean()
+        locked.save(update_fields=["label"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            fields=["label"] if old != locked.label else [],
+            values={"label": locked.label},
+        )
+    return locked
 
 
 # --- Stays ------------------------------------------------------------------

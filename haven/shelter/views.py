@@ -30,8 +30,10 @@ PAGES = {
     "occupancy": (roles.OCCUPANCY_VIEW, roles.STAY_VIEW),
     "rollcall": (roles.PRESENCE_RECORD,),
     "absent": (roles.STAY_VIEW,),
+    "checkin": (roles.STAY_MANAGE,),
     "households": (roles.STAY_MANAGE,),
     "transfers": (roles.STAY_VIEW,),
+    "rooms": (roles.SITE_MANAGE,),
 }
 
 
@@ -62,11 +64,17 @@ def site_tabs(user: Any, site: Site) -> list[dict[str, Any]]:
         "occupancy": _("Occupancy"),
         "rollcall": _("Roll call"),
         "absent": _("Absent"),
+        "checkin": _("Check in"),
         "households": _("Households"),
         "transfers": _("Transfers"),
+        "rooms": _("Rooms and beds"),
     }
     return [
-        {"page": page, "title": titles[page], "url": reverse(f"shelter:{page}", kwargs={"site_id": site.pk})}
+        {
+            "page": page,
+            "title": titles[page],
+            "url": reverse(f"shelter:{page}", kwargs={"site_id": site.pk}),
+        }
         for page, capabilities in PAGES.items()
         if any(access.may(user, c, site=site) for c in capabilities)
     ]
