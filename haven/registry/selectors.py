@@ -8,13 +8,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core import signing
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from haven.accounts import access, roles
 from haven.audit.models import AuditAction, AuditEvent
 from haven.audit.selectors import events_for_object
 from haven.audit.services import audit_record
+from haven.matching import selectors as matching_selectors
+from haven.matching.models import MERGED_STATUS
 from haven.registry import names as name_utils
 from haven.registry.models import (
     Consent,
@@ -23,7 +25,6 @@ from haven.registry.models import (
     NamePart,
     NeedCode,
     Person,
-    PersonName,
     PersonNeed,
     RegistrationCard,
     Script,
@@ -31,14 +32,24 @@ from haven.registry.models import (
 
 CARD_SALT = "haven.registry.card"
 PART_ORDER = ("given", "father", "grandfather", "family")
+SCRIPT_PREFERENCE = ("ar", "la", "cy")
+"""Script whose spelling goes to the duplicate check when several are typed equally fully."""
+Candidate = matching_selectors.Candidate
 
 
 def persons_visible(user: Any) -> QuerySet[Person]:
-    return access.scope(user, Person.objects.all(), roles.PERSON_VIEW)
+    """Persons at the user's sites, for lists, counts and exports: never a record merged into another.
+
+    (A merged record stays readable on its own page through :func:`person_get`,
+    for its provenance and for undoing the merge.)
+    """
+    return access.scope(user, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_VIEW)
 
 
 def households_visible(user: Any) -> QuerySet[Household]:
-    return access.scope(user, Household.objects.all(), roles.PERSON_VIEW)
+    """Households at the user's sites with at least one member who is not merged away."""
+    listed = Person.objects.filter(household=OuterRef("pk")).exclude(status_id=MERGED_STATUS)
+    return access.scope(user, Household.objects.filter(Exists(listed)), roles.PERSON_VIEW)
 
 
 def person_get(*, user: Any, person_id: Any, purpose: str = "person page", audit_read: bool = True) -> Person:
@@ -53,7 +64,10 @@ def household_get(
     *, user: Any, household_id: Any, purpose: str = "household page", audit_read: bool = True
 ) -> Household:
     qs = Household.objects.select_related("site").prefetch_related(
-        Prefetch("members", queryset=Person.objects.prefetch_related("names").select_related("status"))
+        Prefetch(
+            "members",
+            queryset=Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status"),
+        )
     )
     return access.get_for_user(
         user, qs, household_id, capability=roles.PERSON_VIEW, purpose=purpose, audit_read=audit_read
@@ -146,56 +160,109 @@ def person_sections(*, user: Any, person: Person) -> list[dict[str, str]]:
 
 
 def person_search(*, user: Any, query: str, limit: int = 50) -> list[Person]:
-    """Persons at the user's sites whose registration number or a name matches.
+    """Persons at the user's sites matching ``query``, best first (newest first without a query).
 
-    Simple, per-script matching for now; the matching app swaps in
-    cross-script search here.
+    A registration number (person or household) is looked up exactly; any
+    other text goes to the matching engine's cross-script search
+    (:func:`haven.matching.selectors.person_search`), so محمد, Mohammad and
+    Мухаммед find the same person. Returns persons with ``names``,
+    ``household`` and ``status`` loaded; merged records never appear.
     """
     query = name_utils.clean(query)
     qs = persons_visible(user).select_related("household", "status").prefetch_related("names")
-    if query:
-        q = Q(registration_number__iexact=query) | Q(household__registration_number__iexact=query)
-        tokens = [t for t in query.split() if t]
-        name_q = Q()
-        for token in tokens:
-            keys = {name_utils.normalize(token, s) for s in ("ar", "la", "cy")} - {""}
-            token_q = Q()
-            for key in keys:
-                token_q |= Q(normalized__contains=key)
-            name_q &= Q(pk__in=PersonName.objects.filter(token_q).values("person_id"))
-        if tokens:
-            q |= name_q
-        qs = qs.filter(q)
-    return list(qs.order_by("-created_at", "registration_number")[:limit])
+    if not query:
+        return list(qs.order_by("-created_at", "registration_number")[:limit])
+    by_number = list(
+        qs.filter(Q(registration_number__iexact=query) | Q(household__registration_number__iexact=query)).order_by(
+            "registration_number"
+        )[:limit]
+    )
+    if by_number:
+        return by_number
+    hits = matching_selectors.person_search(user=user, query=query, limit=min(limit, 50))
+    found = qs.in_bulk([h.person_id for h in hits])
+    out = []
+    for hit in hits:
+        person = found.get(hit.person_id)
+        if person is not None:
+            person.search_score = hit.score  # type: ignore[attr-defined]
+            out.append(person)
+    return out
+
+
+def _name_fields(n: Any) -> tuple[str, str, str]:
+    if isinstance(n, dict):
+        return n.get("part", ""), n.get("script", ""), n.get("value", "")
+    return n.part, n.script, n.value
+
+
+def member_identity(names: Iterable[Any]) -> dict[str, str]:
+    """The name parts of a registration as the matching engine takes them.
+
+    ``names`` are NameInput-like rows (``part``, ``script``, ``value``) or
+    dicts. Each part is taken from the script typed most fully (Arabic,
+    then Latin, then Cyrillic on a tie); a part typed only in another
+    script fills the gap (the engine compares across scripts).
+    """
+    by_script: dict[str, dict[str, str]] = {}
+    for n in names:
+        part, script, value = _name_fields(n)
+        value = name_utils.clean(value or "")
+        if value and part in PART_ORDER and script in SCRIPT_PREFERENCE:
+            by_script.setdefault(script, {}).setdefault(part, value)
+    order = sorted(SCRIPT_PREFERENCE, key=lambda s: (-len(by_script.get(s, {})), SCRIPT_PREFERENCE.index(s)))
+    chosen: dict[str, str] = {}
+    for script in order:
+        for part, value in by_script.get(script, {}).items():
+            chosen.setdefault(part, value)
+    return {f"{part}_name": chosen.get(part, "") for part in PART_ORDER}
+
+
+def member_data_hash(*, names: Iterable[Any], date_of_birth: dt.date | None, sex: str | None = None) -> str:
+    """The keyed hash that ties decisions at the duplicate check to the person registered afterwards."""
+    ident = member_identity(names)
+    return matching_selectors.person_data_hash(
+        given_name=ident["given_name"],
+        father_name=ident["father_name"],
+        family_name=ident["family_name"],
+        date_of_birth=date_of_birth,
+        sex=sex or "",
+    )
 
 
 def possible_duplicates(
-    *, user: Any, names: Iterable[Any], date_of_birth: dt.date | None, sex: str | None = None
-) -> list[Person]:
-    """Persons at the user's sites who may be the one being registered.
+    *,
+    user: Any,
+    names: Iterable[Any],
+    date_of_birth: dt.date | None,
+    sex: str | None = None,
+    dob_precision: str = "exact",
+    place_of_birth: str = "",
+    limit: int = 5,
+) -> list[Candidate]:
+    """Registered persons at the user's sites who may be the one being registered, best first.
 
-    Exact matching for now: the same date of birth and the same normalised
-    given and family name in one script. The matching app replaces this
-    with its engine (same signature).
+    The matching engine's duplicate check
+    (:func:`haven.matching.selectors.duplicate_candidates`): names compared
+    across scripts, date of birth with its common errors, sex, place of
+    birth; only scores at or above "possible duplicate". Each candidate has
+    the names in every script, age, household, site and registration date.
     """
-    keys: dict[str, set[tuple[str, str]]] = {"given": set(), "family": set()}
-    for n in names:
-        part = n["part"] if isinstance(n, dict) else n.part
-        script = n["script"] if isinstance(n, dict) else n.script
-        value = n["value"] if isinstance(n, dict) else n.value
-        if part in keys and value and name_utils.clean(value):
-            keys[part].add((script, name_utils.normalize(value, script)))
-    if not keys["given"] or not keys["family"] or date_of_birth is None:
+    ident = member_identity(names)
+    if not ident["given_name"]:
         return []
-    qs = persons_visible(user).filter(date_of_birth=date_of_birth)
-    if sex in ("F", "M"):
-        qs = qs.filter(sex__in=[sex, "U", "X"])
-    for part, pairs in keys.items():
-        q = Q()
-        for script, key in pairs:
-            q |= Q(script=script, normalized=key)
-        qs = qs.filter(pk__in=PersonName.objects.filter(q, part=part).values("person_id"))
-    return list(qs.prefetch_related("names").select_related("household")[:10])
+    return matching_selectors.duplicate_candidates(
+        user=user,
+        given_name=ident["given_name"],
+        father_name=ident["father_name"],
+        grandfather_name=ident["grandfather_name"],
+        family_name=ident["family_name"],
+        date_of_birth=date_of_birth,
+        sex=sex or "",
+        dob_precision=dob_precision,
+        place_of_birth=place_of_birth,
+        limit=limit,
+    )
 
 
 def card_token(card: RegistrationCard) -> str:

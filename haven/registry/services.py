@@ -1,4 +1,13 @@
-"""Changes to households and persons. One transaction each, audited.
+"""Changes to households, persons and their names. One transaction each, audited.
+
+Documents, specific needs, consent and cards are in
+:mod:`haven.registry.services_documents`, the bulk writer of imports in
+:mod:`haven.registry.services_import`; both are re-exported here, so other
+apps keep importing from ``haven.registry.services``.
+
+Every change to a person's names, date of birth, sex, status or site brings
+the matching app's search index up to date in the same transaction
+(``haven.matching.services.person_index_update``).
 
 Public services check access through :mod:`haven.accounts.access` and raise
 ``PermissionDenied``; the ``_``-prefixed helpers do the work inside a
@@ -23,29 +32,66 @@ from haven.accounts import access, roles
 from haven.accounts.models import Site
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
-from haven.lib import crypto
+from haven.matching import services as matching_services
 from haven.registry import names as name_utils
 from haven.registry.models import (
-    Consent,
-    ConsentGiver,
     DatePrecision,
-    DocumentType,
     Household,
-    IdentityDocument,
     NeedCode,
     Person,
     PersonLanguage,
     PersonName,
     PersonNeed,
     PersonStatus,
-    RegistrationCard,
     RegistrationCounter,
     Script,
 )
+from haven.registry.services_documents import (
+    MAX_SCAN_BYTES,
+    SCAN_TYPES,
+    _need_code,
+    _user_or_none,
+    card_issue,
+    consent_record,
+    consent_withdraw,
+    document_add,
+    document_scan_read,
+    document_update,
+    need_add,
+    need_codes_active,
+    need_resolve,
+)
+
+__all__ = [
+    "MAX_HOUSEHOLD_SIZE",
+    "MAX_SCAN_BYTES",
+    "SCAN_TYPES",
+    "LanguageInput",
+    "MemberInput",
+    "NameInput",
+    "card_issue",
+    "consent_record",
+    "consent_withdraw",
+    "document_add",
+    "document_scan_read",
+    "document_update",
+    "household_register",
+    "household_update",
+    "need_add",
+    "need_codes_active",
+    "need_resolve",
+    "next_household_number",
+    "next_person_number",
+    "person_move_site",
+    "person_register",
+    "person_set_languages",
+    "person_set_names",
+    "person_update",
+    "reserve_numbers",
+    "validate_names",
+]
 
 MAX_HOUSEHOLD_SIZE = 40
-MAX_SCAN_BYTES = 5 * 1024 * 1024
-SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 PERSON_FIELDS = (
     "sex",
     "date_of_birth",
@@ -90,10 +136,6 @@ class MemberInput:
     profession: str = ""
     languages: list[LanguageInput] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- Registration numbers --------------------------------------------------
@@ -258,6 +300,7 @@ def _person_create(
     purpose: str = "registration",
     registration_number: str | None = None,
     need_codes: dict[str, NeedCode] | None = None,
+    index: bool = True,
 ) -> Person:
     names = validate_names(member.names)
     _validate_dob(member.date_of_birth)
@@ -297,6 +340,9 @@ def _person_create(
         values={"sex": person.sex, "relationship": person.relationship, "site": str(site.pk)},
         purpose=purpose,
     )
+    if index:
+        # Findable by a cross-script search as soon as the transaction commits.
+        matching_services.person_index_update(person=person)
     return person
 
 
@@ -333,11 +379,12 @@ def household_register(
         )
         for index, member in enumerate(members, 1):
             try:
-                _person_create(actor=actor, site=site, household=household, member=member)
+                person = _person_create(actor=actor, site=site, household=household, member=member)
             except ValidationError as exc:
                 raise ValidationError(
                     [_("Member %(n)d: %(errors)s") % {"n": index, "errors": " ".join(exc.messages)}]
                 ) from exc
+            _attach_duplicate_decisions(actor=actor, person=person, member=member)
     return household
 
 
@@ -347,7 +394,24 @@ def person_register(*, actor: Any, site: Site, member: MemberInput, household: H
     if household is not None and household.site_id != site.pk:
         raise ValidationError(_("The household is held by another site."))
     with transaction.atomic():
-        return _person_create(actor=actor, site=site, household=household, member=member)
+        person = _person_create(actor=actor, site=site, household=household, member=member)
+        _attach_duplicate_decisions(actor=actor, person=person, member=member)
+    return person
+
+
+def _attach_duplicate_decisions(*, actor: Any, person: Person, member: MemberInput) -> None:
+    """Tie the officer's decisions at the duplicate check (if any) to the person just registered.
+
+    The check hashed the same identity (:func:`selectors.member_data_hash`);
+    every candidate called "a different person" is queued for review.
+    """
+    from haven.registry.selectors import member_data_hash
+
+    matching_services.duplicate_decisions_attach(
+        actor=actor,
+        person=person,
+        new_person_data_hash=member_data_hash(names=member.names, date_of_birth=member.date_of_birth, sex=member.sex),
+    )
 
 
 def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
@@ -397,6 +461,8 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
             values={k.removesuffix("_id"): changes[k] for k in changed if k.removesuffix("_id") in AUDITABLE_VALUES},
             purpose="correction",
         )
+        if changed:
+            matching_services.person_index_update(person=locked)
     return locked
 
 
@@ -410,6 +476,7 @@ def person_set_names(*, actor: Any, person: Person, names: Sequence[NameInput]) 
         _write_names(locked, cleaned)
         locked.save(update_fields=["updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["names"], purpose="correction")
+        matching_services.person_index_update(person=locked)
     return locked
 
 
@@ -441,235 +508,5 @@ def person_move_site(*, actor: Any, person: Person, site: Site, reason: str = ""
             values={"from_site": str(old_site_id), "to_site": str(site.pk)},
             purpose=reason,
         )
+        matching_services.person_index_update(person=locked)
     return locked
-
-
-# --- Documents -------------------------------------------------------------
-
-
-def _check_scan(scan: bytes | None, content_type: str) -> None:
-    if scan is None:
-        return
-    if len(scan) > MAX_SCAN_BYTES:
-        raise ValidationError({"scan": _("The scan is larger than 5 MB; scan at a lower resolution.")})
-    if content_type not in SCAN_TYPES:
-        raise ValidationError({"scan": _("The scan must be a PDF, JPEG or PNG file.")})
-
-
-def document_add(
-    *,
-    actor: Any,
-    person: Person,
-    document_type: str,
-    number: str = "",
-    issuing_country: str = "",
-    issue_date: dt.date | None = None,
-    expiry_date: dt.date | None = None,
-    custody: str = "person",
-    scan: bytes | None = None,
-    scan_content_type: str = "",
-) -> IdentityDocument:
-    access.require(actor, roles.DOCUMENT_EDIT, person, purpose="documents")
-    dtype = DocumentType.objects.filter(code=document_type, is_active=True).first()
-    if dtype is None:
-        raise ValidationError({"document_type": _("Unknown document type “%(code)s”.") % {"code": document_type}})
-    _check_scan(scan, scan_content_type)
-    doc = IdentityDocument(
-        person=person,
-        document_type=dtype,
-        number=number.strip(),
-        issuing_country=issuing_country.strip().upper(),
-        issue_date=issue_date,
-        expiry_date=expiry_date,
-        custody=custody,
-    )
-    if issue_date and expiry_date and expiry_date < issue_date:
-        raise ValidationError({"expiry_date": _("The expiry date is before the issue date.")})
-    doc.full_clean()
-    if scan is not None:
-        doc.scan = crypto.encrypt(scan)
-        doc.scan_content_type = scan_content_type
-    with transaction.atomic():
-        doc.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=doc,
-            fields=["document_type", "number", "issuing_country", "issue_date", "expiry_date", "custody"]
-            + (["scan"] if scan is not None else []),
-            values={"person": str(person.pk), "document_type": dtype.code, "custody": custody},
-            purpose="documents",
-        )
-    return doc
-
-
-def document_update(*, actor: Any, document: IdentityDocument, **changes: Any) -> IdentityDocument:
-    access.require(actor, roles.DOCUMENT_EDIT, document, purpose="documents")
-    allowed = {"number", "issuing_country", "issue_date", "expiry_date", "custody"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    with transaction.atomic():
-        locked = IdentityDocument.objects.select_for_update().get(pk=document.pk)
-        changed = [k for k, v in changes.items() if getattr(locked, k) != v]
-        for key in changed:
-            setattr(locked, key, changes[key])
-        if locked.issue_date and locked.expiry_date and locked.expiry_date < locked.issue_date:
-            raise ValidationError({"expiry_date": _("The expiry date is before the issue date.")})
-        locked.full_clean()
-        locked.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=changed, purpose="documents")
-    return locked
-
-
-def document_scan_read(*, actor: Any, document: IdentityDocument) -> tuple[bytes, str]:
-    """Decrypt a scan for display; the read is audited."""
-    access.require(actor, roles.DOCUMENT_VIEW, document, purpose="documents")
-    if not document.scan:
-        raise ValidationError(_("This document has no scan."))
-    data = crypto.decrypt(bytes(document.scan))
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=document, fields=["scan"], purpose="documents")
-    return data, document.scan_content_type
-
-
-# --- Specific needs ----------------------------------------------------------
-
-
-def _need_code(code: str) -> NeedCode:
-    row = NeedCode.objects.filter(code=code.strip().upper(), is_active=True).order_by("-version").first()
-    if row is None:
-        raise ValidationError({"code": _("Unknown specific-need code “%(code)s”.") % {"code": code}})
-    return row
-
-
-def need_add(*, actor: Any, person: Person, code: str, identified_on: dt.date | None = None) -> PersonNeed:
-    access.require(actor, roles.NEEDS_EDIT, person, purpose="specific needs")
-    need_code = _need_code(code)
-    if need_code.restricted:
-        access.require(actor, roles.NEEDS_PROTECTION_VIEW, person, purpose="specific needs")
-    identified_on = identified_on or timezone.localdate()
-    if PersonNeed.objects.filter(person=person, code=need_code, resolved_on__isnull=True).exists():
-        raise ValidationError({"code": _("This need is already recorded for the person.")})
-    need = PersonNeed(person=person, code=need_code, identified_on=identified_on, recorded_by=_user_or_none(actor))
-    need.full_clean()
-    with transaction.atomic():
-        need.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=need,
-            fields=["code", "identified_on"],
-            # A restricted code is itself sensitive: its value stays out of the log.
-            values={"person": str(person.pk)} | ({} if need_code.restricted else {"code": need_code.code}),
-            purpose="specific needs",
-        )
-    return need
-
-
-def need_resolve(*, actor: Any, need: PersonNeed, resolved_on: dt.date | None = None) -> PersonNeed:
-    access.require(actor, roles.NEEDS_EDIT, need, purpose="specific needs")
-    if need.code.restricted:
-        access.require(actor, roles.NEEDS_PROTECTION_VIEW, need, purpose="specific needs")
-    resolved_on = resolved_on or timezone.localdate()
-    if resolved_on < need.identified_on:
-        raise ValidationError({"resolved_on": _("The end date is before the date the need was identified.")})
-    with transaction.atomic():
-        need.resolved_on = resolved_on
-        need.full_clean()
-        need.save(update_fields=["resolved_on", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=need, fields=["resolved_on"], purpose="specific needs")
-    return need
-
-
-# --- Consent -----------------------------------------------------------------
-
-
-def consent_record(
-    *,
-    actor: Any,
-    person: Person,
-    purpose: str,
-    notice_language: str,
-    given_on: dt.date | None = None,
-    given_by: str = ConsentGiver.SELF,
-    guardian_name: str = "",
-) -> Consent:
-    access.require(actor, roles.CONSENT_EDIT, person, purpose="consent")
-    given_on = given_on or timezone.localdate()
-    if given_by == ConsentGiver.GUARDIAN and not guardian_name.strip():
-        raise ValidationError({"guardian_name": _("Enter the name of the guardian who gave consent.")})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("The date of consent is in the future.")})
-    if Consent.objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists():
-        raise ValidationError({"purpose": _("Consent for this purpose is already recorded; withdraw it first.")})
-    consent = Consent(
-        person=person,
-        purpose=purpose,
-        notice_language=notice_language,
-        given_on=given_on,
-        given_by=given_by,
-        guardian_name=guardian_name.strip(),
-        recorded_by=_user_or_none(actor),
-    )
-    consent.full_clean()
-    with transaction.atomic():
-        consent.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=consent,
-            fields=["purpose", "notice_language", "given_on", "given_by"],
-            values={"person": str(person.pk), "purpose": purpose, "given_by": given_by, "language": notice_language},
-            purpose="consent",
-        )
-    return consent
-
-
-def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
-    access.require(actor, roles.CONSENT_EDIT, consent, purpose="consent")
-    if consent.withdrawn_on is not None:
-        raise ValidationError(_("This consent was already withdrawn."))
-    withdrawn_on = withdrawn_on or timezone.localdate()
-    if withdrawn_on < consent.given_on:
-        raise ValidationError({"withdrawn_on": _("The withdrawal date is before the date consent was given.")})
-    with transaction.atomic():
-        consent.withdrawn_on = withdrawn_on
-        consent.save(update_fields=["withdrawn_on", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=consent,
-            fields=["withdrawn_on"],
-            values={"purpose": consent.purpose},
-            purpose="consent",
-        )
-    return consent
-
-
-# --- Registration cards ------------------------------------------------------
-
-
-def card_issue(*, actor: Any, person: Person) -> RegistrationCard:
-    """Issue a new card; any earlier card of the person stops verifying."""
-    access.require(actor, roles.CARD_ISSUE, person, purpose="registration card")
-    with transaction.atomic():
-        locked = Person.objects.select_for_update().get(pk=person.pk)
-        now = timezone.now()
-        previous = RegistrationCard.objects.filter(person=locked).order_by("-version").first()
-        RegistrationCard.objects.filter(person=locked, revoked_at__isnull=True).update(revoked_at=now)
-        card = RegistrationCard(
-            person=locked,
-            version=(previous.version + 1) if previous else 1,
-            issued_at=now,
-            issued_by=_user_or_none(actor),
-        )
-        card.save(force_insert=True)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=card,
-            fields=["version"],
-            values={"person": str(locked.pk), "version": card.version},
-            purpose="registration card",
-        )
-    return card

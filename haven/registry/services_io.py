@@ -17,12 +17,9 @@ from haven.accounts.models import Site
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.lib import crypto
-from haven.registry import importer, selectors
+from haven.matching.models import MERGED_STATUS
+from haven.registry import importer, selectors, services_import
 from haven.registry.models import ImportJob, ImportStatus, Person, PersonNeed
-from haven.registry.services import (
-    _household_create,
-    _person_create,
-)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,34 +84,20 @@ def import_job_run(*, job_id: Any) -> ImportJob:
     job.total_rows = result.total_rows
     if result.errors:
         return _finish(job, ImportStatus.FAILED, [e.as_dict() for e in result.errors])
-    persons = 0
     try:
         with transaction.atomic():
-            for hh in result.households:
-                household = _household_create(
-                    actor=actor,
-                    site=job.site,
-                    arrival_date=hh.arrival_date,
-                    origin_country=hh.origin_country,
-                    origin_governorate=hh.origin_governorate,
-                    origin_district=hh.origin_district,
-                    purpose="import",
-                )
-                for offset, member in enumerate(hh.members):
-                    try:
-                        _person_create(actor=actor, site=job.site, household=household, member=member, purpose="import")
-                    except ValidationError as exc:
-                        raise _RowFailed(hh.first_row + offset, " ".join(exc.messages)) from exc
-                    persons += 1
+            households, persons = services_import.households_import(
+                actor=actor, site=job.site, households=result.households, purpose="import"
+            )
             audit_record(
                 actor=actor,
                 action=AuditAction.CREATE,
                 obj=job,
                 fields=["persons", "households"],
-                values={"persons": persons, "households": len(result.households)},
+                values={"persons": persons, "households": households},
                 purpose="import",
             )
-    except _RowFailed as exc:
+    except services_import.RowFailed as exc:
         return _finish(
             job,
             ImportStatus.FAILED,
@@ -128,14 +111,8 @@ def import_job_run(*, job_id: Any) -> ImportJob:
             ],
         )
     job.created_persons = persons
-    job.created_households = len(result.households)
+    job.created_households = households
     return _finish(job, ImportStatus.DONE, [])
-
-
-class _RowFailed(Exception):
-    def __init__(self, row: int, message: str) -> None:
-        super().__init__(message)
-        self.row, self.message = row, message
 
 
 def _finish(job: ImportJob, status: str, report: list[dict[str, Any]]) -> ImportJob:
@@ -224,7 +201,7 @@ def registry_export(*, actor: Any, file_format: str = "csv") -> tuple[bytes, str
     """Everything the user may export, as (file bytes, content type). Audited."""
     access.require(actor, roles.PERSON_EXPORT, purpose="export")
     persons = (
-        access.scope(actor, Person.objects.all(), roles.PERSON_EXPORT)
+        access.scope(actor, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_EXPORT)
         .select_related("household")
         .prefetch_related("names", "languages", "needs__code")
         .order_by("registration_number")

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("register/", views_register.register, name="register"),
     path("register/suggest/", views_register.register_suggest, name="suggest"),
     path("register/duplicates/", views_register.register_duplicates, name="duplicates"),
+    path("register/duplicates/decide/", views_register.register_decide, name="duplicate_decide"),
     path("persons/<uuid:person_id>/", views.person_detail, name="person"),
     path("persons/<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("persons/<uuid:person_id>/documents/", views.document_add, name="document_add"),

@@ -72,7 +72,11 @@ def _person_context(request: HttpRequest, person: Any) -> dict[str, Any]:
         "display_name": selectors.best_name(person),
         "household": person.household,
         "household_members": (
-            [m for m in person.household.members.all().prefetch_related("names") if m.pk != person.pk]
+            [
+                m
+                for m in person.household.members.exclude(status_id=selectors.MERGED_STATUS).prefetch_related("names")
+                if m.pk != person.pk
+            ]
             if person.household_id
             else []
         ),

@@ -15,15 +15,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts import access, roles
 from haven.accounts.models import Site
+from haven.matching import services as matching_services
 from haven.registry import names as name_utils
 from haven.registry import selectors, services
 from haven.registry.forms import SCRIPT_DIR, SCRIPTS, HouseholdForm, MemberFormSet
-from haven.registry.models import NamePart, Script
+from haven.registry.models import NamePart, Person, Script
 
 NEW_MEMBER_DEFAULTS = {
     "relationship": "child",
@@ -198,28 +200,116 @@ def register_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/_name_row.html", context)
 
 
-@login_required
-@require_POST
-def register_duplicates(request: HttpRequest) -> HttpResponse:
-    """Warn about persons who may already be registered (exact match for now)."""
-    if not access.may(request.user, roles.PERSON_REGISTER):
-        raise PermissionDenied
-    prefix = request.POST.get("prefix", "")
+def _member_check_input(request: HttpRequest, prefix: str) -> dict[str, Any]:
+    """The identifying fields of one member of the registration form (as posted)."""
     from django import forms
 
-    dob = None
     try:
         dob = forms.DateField().clean(request.POST.get(f"{prefix}-date_of_birth") or None)
     except ValidationError:
         dob = None
     names = [
-        {"part": part, "script": script, "value": request.POST.get(f"{prefix}-{part}_{script}", "")}
-        for part in ("given", "family")
+        {"part": part, "script": script, "value": name_utils.clean(request.POST.get(f"{prefix}-{part}_{script}", ""))}
+        for part in NamePart.values
         for script in SCRIPTS
     ]
-    names = [n for n in names if n["value"] and name_utils.in_script(name_utils.clean(n["value"]), n["script"])]
-    matches = selectors.possible_duplicates(
-        user=request.user, names=names, date_of_birth=dob, sex=request.POST.get(f"{prefix}-sex") or None
+    names = [n for n in names if n["value"] and name_utils.in_script(n["value"], n["script"])]
+    sex = request.POST.get(f"{prefix}-sex") or ""
+    precision = request.POST.get(f"{prefix}-dob_precision") or "exact"
+    return {
+        "names": names,
+        "date_of_birth": dob,
+        "sex": sex,
+        "dob_precision": precision,
+        "place_of_birth": request.POST.get(f"{prefix}-place_of_birth", ""),
+    }
+
+
+def _valid_prefix(prefix: str) -> bool:
+    return prefix.startswith("form-") and prefix.removeprefix("form-").isdigit()
+
+
+@login_required
+@require_POST
+def register_duplicates(request: HttpRequest) -> HttpResponse:
+    """Warn about persons who may already be registered (the matching engine, across scripts).
+
+    Each candidate shows the names in every script, age, household, site and
+    registration date, and two choices: the same person (open the existing
+    record instead of registering) or a different person (with a reason).
+    Decisions already taken for the same typed identity stay shown.
+    """
+    if not access.may(request.user, roles.PERSON_REGISTER):
+        raise PermissionDenied
+    prefix = request.POST.get("prefix", "")
+    if not _valid_prefix(prefix):
+        return HttpResponse(status=400)
+    data = _member_check_input(request, prefix)
+    candidates = selectors.possible_duplicates(user=request.user, **data)
+    data_hash = selectors.member_data_hash(names=data["names"], date_of_birth=data["date_of_birth"], sex=data["sex"])
+    decided = _decided(request, prefix, data_hash)
+    rows = [{"c": c, "decision": decided.get(str(c.person_id), "")} for c in candidates]
+    return render(request, "registry/_duplicates.html", {"rows": rows, "prefix": prefix, "data_hash": data_hash})
+
+
+def _decided(request: HttpRequest, prefix: str, data_hash: str) -> dict[str, str]:
+    """Decisions recorded earlier on this page for this exact identity: {candidate id: decision}."""
+    out = {}
+    for value in request.POST.getlist(f"{prefix}-dup-decided"):
+        h, _sep, rest = value.partition(":")
+        candidate, _sep, decision = rest.partition(":")
+        if h == data_hash and decision in ("link", "new"):
+            out[candidate] = decision
+    return out
+
+
+@login_required
+@require_POST
+def register_decide(request: HttpRequest) -> HttpResponse:
+    """Record the officer's decision about one candidate (audited by the matching app).
+
+    "Same person" opens the existing record instead of registering again
+    (HX-Redirect); "a different person" is recorded with its reason and, once
+    the household is registered, the pair goes to the review queue.
+    """
+    if not access.may(request.user, roles.PERSON_REGISTER):
+        raise PermissionDenied
+    prefix = request.POST.get("prefix", "")
+    decision = request.POST.get("decision", "")
+    if not _valid_prefix(prefix) or decision not in ("link", "new"):
+        return HttpResponse(status=400)
+    candidate = access.get_for_user(
+        request.user,
+        Person.objects.select_related("site"),
+        request.POST.get("candidate", ""),
+        capability=roles.PERSON_REGISTER,
+        purpose="duplicate check",
+        audit_read=False,
     )
-    rows = [{"person": p, "name": selectors.best_name(p), "name_ar": selectors.display_name(p, "ar")} for p in matches]
-    return render(request, "registry/_duplicates.html", {"rows": rows})
+    data = _member_check_input(request, prefix)
+    data_hash = selectors.member_data_hash(names=data["names"], date_of_birth=data["date_of_birth"], sex=data["sex"])
+    reason = request.POST.get(f"{prefix}-dup-{candidate.pk}-reason", "")
+    try:
+        score = float(request.POST.get("score") or 0)
+    except ValueError:
+        score = 0.0
+    context: dict[str, Any] = {"prefix": prefix, "data_hash": data_hash, "candidate": candidate}
+    try:
+        matching_services.duplicate_decision_record(
+            actor=request.user,
+            new_person_data_hash=data_hash,
+            candidate=candidate,
+            decision=decision,
+            reason=reason,
+            score=score,
+        )
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
+        # 200 so that htmx swaps the message in; nothing was recorded.
+        return render(request, "registry/_duplicate_decision.html", context)
+    if decision == "link":
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = reverse("registry:person", args=[candidate.pk])
+        return response
+    context["decision"] = decision
+    return render(request, "registry/_duplicate_decision.html", context)
