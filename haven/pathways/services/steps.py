@@ -88,8 +88,13 @@ def enrolment_create(
     person: Any,
     template: PathwayTemplate | None = None,
     arrival_date: datetime.date | None = None,
+    step_templates: list[StepTemplate] | None = None,
 ) -> Enrolment:
-    """Enrol a person in their site's active template; every applicable step gets its due date."""
+    """Enrol a person in their site's active template; every applicable step gets its due date.
+
+    ``step_templates`` (the template's, as ``_step_templates`` loads them)
+    lets a caller enrolling many people load them once.
+    """
     check_capability(actor, STEP_UPDATE, person)
     template = template or active_template_for_site(person.site)
     if template is None:
@@ -111,7 +116,7 @@ def enrolment_create(
                 step_template=st,
                 due_date=due_date_for(st, arrival=arrival, done={}),
             )
-            for st in _step_templates(template)
+            for st in (step_templates if step_templates is not None else _step_templates(template))
             if applies(st, facts)
         ]
         Step.objects.bulk_create(steps)
@@ -134,11 +139,19 @@ def household_enrol(*, actor: Any, household: Any) -> list[Enrolment]:
                 "person_id", flat=True
             )
         )
-        return [
-            enrolment_create(actor=actor, person=member)
-            for member in household.members.select_related("household", "site")
-            if member.pk not in enrolled
-        ]
+        by_site: dict[Any, tuple[PathwayTemplate | None, list[StepTemplate] | None]] = {}
+        enrolments = []
+        for member in household.members.select_related("household", "site"):
+            if member.pk in enrolled:
+                continue
+            if member.site_id not in by_site:  # members are normally at one site: load its template once
+                template = active_template_for_site(member.site)
+                by_site[member.site_id] = (template, _step_templates(template) if template else None)
+            template, step_templates = by_site[member.site_id]
+            enrolments.append(
+                enrolment_create(actor=actor, person=member, template=template, step_templates=step_templates)
+            )
+        return enrolments
 
 
 def _done_dates(enrolment: Enrolment) -> dict[str, datetime.date | None]:
