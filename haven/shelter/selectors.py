@@ -44,7 +44,9 @@ GRID_ROOMS_PER_PAGE = 40
 
 
 def names_prefetch(prefix: str = "") -> Prefetch:
-    return Prefetch(f"{prefix}names", queryset=PersonName.objects.only("person_id", "part", "script", "value"))
+    # No ordering: PersonName's default order joins the person table for nothing.
+    names = PersonName.objects.order_by().only("person_id", "part", "script", "value")
+    return Prefetch(f"{prefix}names", queryset=names)
 
 
 def person_display_name(person: Person) -> str:
