@@ -27,7 +27,8 @@ class PersonSearchIndex(models.Model):
     (``q…``), folded spellings in each script, Latin readings, a year of
     birth token (``y1985``) and a site token. On SQLite the FTS5 table
     ``matching_person_fts`` (rowid = ``id``) indexes it; on PostgreSQL a GIN
-    index over ``to_tsvector('simple', text)`` and a pg_trgm GIN index do.
+    index over the stored column ``tsv`` (``to_tsvector('simple', text)``, generated; migration
+    0005, not declared here) and a pg_trgm GIN index do.
     """
 
     id = models.BigAutoField(primary_key=True)

@@ -348,7 +348,7 @@ def candidates(
             else:
                 sql = (
                     "SELECT i.person_id FROM matching_personsearchindex i "  # noqa: S608 - only placeholders are interpolated
-                    "WHERE to_tsvector('simple'::regconfig, i.text) @@ to_tsquery('simple', %s) "
+                    "WHERE i.tsv @@ to_tsquery('simple', %s) "
                     f"AND i.site_id IN ({placeholders}) LIMIT %s"
                 )
                 cursor.execute(sql, [tsquery_expression(groups, in_fts), *site_params, limit])
@@ -448,12 +448,17 @@ def _ranked(
             )
             cursor.execute(sql, [*(x for p in parts for x in p[1]), *site_params, limit])
         else:
+            # ts_rank against the whole nested query costs ~10 µs a row; against
+            # the flat OR of each word's own key it is cheap and orders the same
+            # way where it matters (more of the typed words' keys first).
+            rank_q = " | ".join(dict.fromkeys(g[0][0] for c in conjunctions for g in c if g[0]))
             sql = (
-                "SELECT i.person_id, i.text FROM matching_personsearchindex i, to_tsquery('simple', %s) q "  # noqa: S608 - only placeholders are interpolated
-                "WHERE to_tsvector('simple'::regconfig, i.text) @@ q "
+                "SELECT i.person_id, i.text FROM matching_personsearchindex i "  # noqa: S608 - only placeholders are interpolated
+                "WHERE i.tsv @@ to_tsquery('simple', %s) "
                 f"AND i.site_id IN ({placeholders}) "
-                + ("ORDER BY ts_rank(to_tsvector('simple'::regconfig, i.text), q) DESC " if order else "")
+                + ("ORDER BY ts_rank(i.tsv, to_tsquery('simple', %s)) DESC " if order else "")
                 + "LIMIT %s"
             )
-            cursor.execute(sql, [_tsquery_any(conjunctions, in_fts), *site_params, limit])
+            params = [_tsquery_any(conjunctions, in_fts), *site_params] + ([rank_q] if order else []) + [limit]
+            cursor.execute(sql, params)
         return [(_uuid(pid), text) for pid, text in cursor.fetchall()]

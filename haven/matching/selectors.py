@@ -88,8 +88,10 @@ class Candidate:
 
 def _names_by_person(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[tuple[str, str], str]]:
     out: dict[uuid.UUID, dict[tuple[str, str], str]] = defaultdict(dict)
-    for pid, part, script, value in PersonName.objects.filter(person_id__in=person_ids).values_list(
-        "person_id", "part", "script", "value"
+    for pid, part, script, value in (
+        PersonName.objects.filter(person_id__in=person_ids)
+        .order_by()
+        .values_list("person_id", "part", "script", "value")
     ):
         out[pid][(part, script)] = value
     return out
@@ -254,18 +256,18 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
 
 
 def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) -> list[SearchHit]:
-    """Rerank candidates with their names: one query, through the access scope."""
+    """Rerank candidates with their names: two indexed queries (persons through the access scope, then names)."""
     if not ids:
         return []
-    rows = (
-        scope(user, PersonName.objects.filter(person_id__in=ids), roles.PERSON_VIEW, site_field="person__site")
-        .exclude(person__status_id=MERGED_STATUS)
-        .values_list("person_id", "person__registration_number", "person__site_id", "part", "script", "value")
+    visible = list(
+        scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)
+        .exclude(status_id=MERGED_STATUS)
+        .order_by()
+        .values_list("pk", "registration_number", "site_id")
     )
-    persons: dict[uuid.UUID, tuple[str, uuid.UUID]] = {}
     names: dict[uuid.UUID, dict[tuple[str, str], str]] = defaultdict(dict)
-    for pk, number, site_id, part, script, value in rows:
-        persons[pk] = (number, site_id)
+    rows = PersonName.objects.filter(person_id__in=[v[0] for v in visible]).order_by()
+    for pk, part, script, value in rows.values_list("person_id", "part", "script", "value"):
         names[pk][(part, script)] = value
     return [
         SearchHit(
@@ -275,7 +277,7 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
             score=rank_score(parsed, names[pk]),
             site_id=site_id,
         )
-        for pk, (number, site_id) in persons.items()
+        for pk, number, site_id in visible
     ]
 
 
