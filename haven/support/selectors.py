@@ -161,7 +161,7 @@ def case_members(case: Case, *, ids: list[Any] | None = None) -> list[Any]:
     if case.person_id:
         qs = Person.objects.filter(pk=case.person_id)
     else:
-        qs = Person.objects.filter(household_id=case.household_id)
+        qs = Person.objects.filter(household_id=str(case.household_id))
     if ids is not None:
         valid = []
         for value in ids:
@@ -272,7 +272,7 @@ def referral_consent(person: Any, *, today: datetime.date | None = None) -> tupl
         if consent.withdrawn_on is None or consent.withdrawn_on > today:
             return "active", consent
     if records:
-        return "withdrawn", max(records, key=lambda c: c.withdrawn_on)
+        return "withdrawn", max(records, key=lambda c: c.withdrawn_on or datetime.date.min)
     return "none", None
 
 
