@@ -38,7 +38,7 @@ run: translations
 
 ## make test: the whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set
 test: install-dev translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 ## make messages: add new strings from the code to the Russian and Arabic catalogs
 messages: install
