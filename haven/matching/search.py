@@ -196,14 +196,16 @@ def relaxed(groups: Sequence[Group]) -> list[list[Group]]:
 
     Tier 1 — any one word may be missing from the record or keyed wrongly
     (three words or more), or, with two words, both may be one edit away.
-    Tier 2 — typo-tolerant: any two words agree within one edit each (three
-    words or more), or both words within one edit (two words).
+    Tier 2 — typo-tolerant (three words or more): one word agrees by key and
+    another within one edit (a part missing and a typo, together). Each
+    conjunction keeps one exact key, so the tier stays selective at a
+    million persons.
     """
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
     if n >= 3:
         tier1 = [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)]
-        tier2 = [[fuzzy[i], fuzzy[j]] for i in range(n) for j in range(i + 1, n)]
+        tier2 = [[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j]
     elif n == 2:
         tier1 = [[fuzzy[0], fuzzy[1]]]
         tier2 = []

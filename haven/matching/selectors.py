@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import time
 import uuid
 from collections import defaultdict
@@ -46,6 +47,9 @@ SEARCH_CANDIDATES = 200
 """Rows a search tier reads from the index (with their text, for the quick score)."""
 SEARCH_RERANK = 100
 """Of those, the best by quick score are reranked with their names (relaxed tiers)."""
+SEARCH_RANKED = os.environ.get("HAVEN_SEARCH_RANKED", "0") == "1"
+"""Relaxed tiers: one unranked query per conjunction (default: measured faster and with higher recall at 100k
+than one bm25/ts_rank-ordered query), or ranked by the database (HAVEN_SEARCH_RANKED=1)."""
 SEARCH_RERANK_STRICT = 40
 """In the strict tier every candidate holds every typed word: fewer need reranking."""
 DUPLICATE_CANDIDATES = 300
@@ -240,7 +244,15 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
     tiers += [(t, True) for t in search.relaxed(parsed.groups)]
     for conjunctions, ranked in tiers:
-        rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
+        if ranked and not SEARCH_RANKED:
+            rows = [
+                r
+                for c in conjunctions
+                for r in search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False)
+            ]
+            rows = list({pid: (pid, text) for pid, text in rows}.values())
+        else:
+            rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
         rows = [r for r in rows if r[0] not in seen]
         seen.update(pid for pid, _ in rows)
         # Stable sort: the database's relevance breaks ties of the quick score.
