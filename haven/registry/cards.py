@@ -47,7 +47,9 @@ def card_pdf(*, person: Person, card: RegistrationCard, verify_url: str = "") ->
     """Render the card. ``verify_url`` (ending in the token) goes in the QR code if given."""
     latin_font, arabic_font = font_files()
     token = card_token(card)
-    pdf = FPDF(orientation="landscape", unit="mm", format=CARD_SIZE_MM)
+    # fpdf2 takes ``format`` as (width, height) and swaps the two for
+    # "landscape": give the card's own size with "portrait" so it stays 85.6 mm wide.
+    pdf = FPDF(orientation="portrait", unit="mm", format=CARD_SIZE_MM)
     pdf.set_auto_page_break(False)
     pdf.set_margins(3, 3, 3)
     pdf.set_title("Haven registration card")
@@ -89,10 +91,21 @@ def card_pdf(*, person: Person, card: RegistrationCard, verify_url: str = "") ->
     pdf.set_xy(3, 40)
     pdf.set_font("NotoSans", size=9)
     pdf.cell(w=55, h=5, text=person.registration_number)
+    born = person.date_of_birth.isoformat() if person.date_of_birth else "—"
     pdf.set_xy(3, 45)
     pdf.set_font("NotoSans", size=5.5)
-    born = person.date_of_birth.isoformat() if person.date_of_birth else "—"
-    pdf.cell(w=55, h=3, text=f"Дата рождения: {born}   ·   v{card.version}   ·   {card.issued_at.date().isoformat()}")
+    pdf.cell(w=40, h=3, text=f"Дата рождения: {born}")
+    # The Arabic label on its own cell, right-aligned, so the date is not reordered by the bidi algorithm.
+    pdf.set_font("NotoArabic", size=6)
+    label_w = pdf.get_string_width("تاريخ الميلاد:") + 0.5
+    pdf.set_xy(width - 3 - label_w, 44.8)
+    pdf.cell(w=label_w, h=3.4, text="تاريخ الميلاد:", align="R")
+    pdf.set_font("NotoSans", size=5.5)
+    pdf.set_xy(width - 3 - label_w - 21, 45)
+    pdf.cell(w=20.5, h=3, text=born, align="R")
+    pdf.set_xy(3, 48.5)
+    pdf.set_font("NotoSans", size=4.5)
+    pdf.cell(w=55, h=3, text=f"v{card.version}   ·   {card.issued_at.date().isoformat()}")
 
     # QR code with the token only.
     pdf.image(_qr_png(verify_url or token), x=width - 27, y=12, w=24, h=24)
