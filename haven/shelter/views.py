@@ -121,7 +121,7 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
         "buildings": buildings,
         "building": building,
         "grid": grid,
-        "grid_rows": _grid_rows(grid, show_names),
+        "grid_rows": _grid_rows(grid, show_names, _move_url(request.user, site)),
         "grid_page_numbers": range(1, grid.pages + 1),
         "tabs": site_tabs(request.user, site),
         "may_record": access.may(request.user, roles.PRESENCE_RECORD, site=site),
@@ -135,7 +135,20 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     return render(request, "shelter/occupancy.html", context)
 
 
-def _grid_rows(grid: selectors.GridPage, show_names: bool) -> list[dict[str, Any]]:
+def _move_url(user: Any, site: Site) -> str:
+    if not access.may(user, roles.STAY_MANAGE, site=site):
+        return ""
+    placeholder = uuid.UUID(int=0)
+    url = reverse("shelter:stay_move", kwargs={"site_id": site.pk, "stay_id": placeholder})
+    return url.replace(str(placeholder), "{stay}")
+
+
+def _grid_rows(grid: selectors.GridPage, show_names: bool, move_url: str = "") -> list[dict[str, Any]]:
+    """Rows of the room grid; ``move_url`` has ``{stay}`` where the stay id goes.
+
+    The move links are built here from one reversed URL: 200 ``{% url %}``
+    tags per grid page were a tenth of the page's time.
+    """
     rows = []
     for load in grid.loads:
         beds = []
@@ -146,6 +159,7 @@ def _grid_rows(grid: selectors.GridPage, show_names: bool) -> list[dict[str, Any
                     "bed": bed,
                     "stay": stay,
                     "name": selectors.person_display_name(stay.person) if (stay and show_names) else "",
+                    "move_url": move_url.replace("{stay}", str(stay.pk)) if (stay and move_url) else "",
                 }
             )
         rows.append({"load": load, "beds": beds})
