@@ -72,7 +72,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--profile", type=int, default=0, help="profile an import of this many rows instead")
-    ap.add_argument("--index", choices=["rebuild", "each"], default=None, help="how the search index is kept current")
+    ap.add_argument(
+        "--index", choices=["rebuild", "each", "auto"], default=None, help="how the search index is kept current"
+    )
+    ap.add_argument(
+        "--audit-compare", type=int, default=0, help="time N audit_record calls against a bulk prototype (rolled back)"
+    )
     args = ap.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
@@ -107,6 +112,9 @@ def main() -> None:
         PersonSearchIndex.objects.all().delete()
         matching_services.person_index_rebuild()
 
+    if args.audit_compare:
+        audit_compare(user, args.audit_compare)
+        return
     rows = args.profile or args.rows
     data = synthetic_csv(rows)
     reset()
@@ -132,6 +140,86 @@ def main() -> None:
         stats = pstats.Stats(profiler).sort_stats("cumulative")
         stats.print_stats(45)
         stats.sort_stats("tottime").print_stats(25)
+
+
+def _audit_many_prototype(actor, items):  # type: ignore[no-untyped-def]
+    """What a bulk ``audit_record_many`` in haven/audit/services.py could do (prototype, not used by Haven).
+
+    The same events and the same chain as N calls of ``audit_record``: the head
+    is advanced once by N under its lock, the hashes are chained in Python and
+    the events inserted with one bulk INSERT per 1,000.
+    """
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from haven.audit.models import AuditEvent, AuditHead
+    from haven.audit.services import _object_ref, _plain
+
+    with transaction.atomic():
+        AuditHead.objects.get_or_create(pk=1)
+        AuditHead.objects.filter(pk=1).update(seq=F("seq") + len(items))
+        head = AuditHead.objects.select_for_update().get(pk=1)
+        seq, prev = head.seq - len(items), head.last_hash
+        events = []
+        for it in items:
+            seq += 1
+            object_type, object_id = _object_ref(it["obj"], "", "")
+            e = AuditEvent(
+                seq=seq,
+                at=timezone.now(),
+                actor=actor,
+                actor_name=actor.get_username(),
+                action=str(it["action"]),
+                object_type=object_type,
+                object_id=object_id,
+                fields=sorted(set(it["fields"])),
+                values=_plain(it["values"]),
+                purpose=it["purpose"][:200],
+                request_id="",
+                prev_hash=prev,
+            )
+            e.hash = prev = e.compute_hash()
+            events.append(e)
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        AuditHead.objects.filter(pk=1).update(last_hash=prev)
+
+
+def audit_compare(user, n):  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    from haven.audit.models import AuditAction
+    from haven.audit.services import audit_record
+    from haven.registry.models import Person
+
+    objs = [Person(registration_number=f"X-{i}") for i in range(n)]
+    items = [
+        {
+            "obj": o,
+            "action": AuditAction.CREATE,
+            "fields": ["sex", "names"],
+            "values": {"sex": "F"},
+            "purpose": "import",
+        }
+        for o in objs
+    ]
+
+    class Rollback(Exception):
+        pass
+
+    for label, run in (
+        ("audit_record x N", lambda: [audit_record(actor=user, **it) for it in items]),
+        ("bulk prototype", lambda: _audit_many_prototype(user, items)),
+    ):
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                run()
+                elapsed = time.perf_counter() - started
+                raise Rollback
+        except Rollback:
+            pass
+        print(f"{label}: {n} events in {elapsed:.2f} s")
 
 
 if __name__ == "__main__":

@@ -43,12 +43,12 @@ def persons_visible(user: Any) -> QuerySet[Person]:
     (A merged record stays readable on its own page through :func:`person_get`,
     for its provenance and for undoing the merge.)
     """
-    return access.scope(user, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_VIEW)
+    return access.scope(user, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_VIEW)  # type: ignore[misc]  # slug primary key
 
 
 def households_visible(user: Any) -> QuerySet[Household]:
     """Households at the user's sites with at least one member who is not merged away."""
-    listed = Person.objects.filter(household=OuterRef("pk")).exclude(status_id=MERGED_STATUS)
+    listed = Person.objects.filter(household=OuterRef("pk")).exclude(status_id=MERGED_STATUS)  # type: ignore[misc]
     return access.scope(user, Household.objects.filter(Exists(listed)), roles.PERSON_VIEW)
 
 
@@ -66,7 +66,7 @@ def household_get(
     qs = Household.objects.select_related("site").prefetch_related(
         Prefetch(
             "members",
-            queryset=Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status"),
+            queryset=Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status"),  # type: ignore[misc]
         )
     )
     return access.get_for_user(

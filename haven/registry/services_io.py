@@ -201,7 +201,7 @@ def registry_export(*, actor: Any, file_format: str = "csv") -> tuple[bytes, str
     """Everything the user may export, as (file bytes, content type). Audited."""
     access.require(actor, roles.PERSON_EXPORT, purpose="export")
     persons = (
-        access.scope(actor, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_EXPORT)
+        access.scope(actor, Person.objects.exclude(status_id=MERGED_STATUS), roles.PERSON_EXPORT)  # type: ignore[misc]
         .select_related("household")
         .prefetch_related("names", "languages", "needs__code")
         .order_by("registration_number")

@@ -47,6 +47,10 @@ def _register_five(page, live_server, language: str) -> float:
         page.fill(f"#id_{prefix}-date_of_birth", dob)
         if i == 1:
             page.select_option(f"#id_{prefix}-relationship", "spouse")
+    # Let the live duplicate checks (hx-post, 300 ms after a change) finish first: the test
+    # server's threads share one in-memory SQLite connection, so requests must not overlap.
+    page.wait_for_timeout(350)
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.click("[data-testid=save-household]")
     page.wait_for_selector("[data-testid=household-members]")
     return time.monotonic() - started

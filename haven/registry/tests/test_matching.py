@@ -166,3 +166,24 @@ def test_merged_persons_disappear_from_lists_counts_and_exports(personas):
 def test_registration_page_offers_the_search_box(personas):
     body = personas.client("registrar").get(reverse("registry:register")).content.decode()
     assert 'data-testid="matching-search"' in body
+
+
+@pytest.mark.parametrize("mode", ["each", "rebuild"])
+def test_imported_persons_are_found_across_scripts_with_one_audit_event_each(personas, monkeypatch, mode):
+    from haven.registry import services_import
+    from haven.registry.tests.test_import_export import GOOD, csv_bytes
+
+    monkeypatch.setattr(services_import, "INDEX_MODE", mode)
+    before = AuditEvent.objects.filter(object_type="registry.person").count()
+    job = services_io.import_job_create(
+        actor=personas.registrar, site=personas.site_a, data=csv_bytes(GOOD), filename="f.csv"
+    )
+    assert job.status == "done", job.report
+    assert AuditEvent.objects.filter(object_type="registry.person").count() - before == 3
+    assert AuditEvent.objects.filter(object_type="registry.household").count() == 2
+    numbers = set(Person.objects.values_list("registration_number", flat=True))
+    assert len(numbers) == 3
+    found = selectors.person_search(user=personas.registrar, query="Fatima Hasan", limit=10)
+    assert found and found[0].names.filter(value="Фатима").exists()
+    found = selectors.person_search(user=personas.registrar, query="سلمى العلي", limit=10)
+    assert found and found[0].names.filter(value="Salma").exists()
