@@ -96,7 +96,7 @@ class MemberForm(StyledForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for part in NamePart:
             for script in Script:
                 key = f"{part.value}_{script.value}"
@@ -166,7 +166,7 @@ class DocumentForm(StyledForm):
 
     def __init__(self, *args: Any, document_types: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document_type"].choices = document_types
+        self.fields["document_type"].choices = document_types  # type: ignore[attr-defined]
 
 
 class NeedForm(StyledForm):
@@ -175,7 +175,7 @@ class NeedForm(StyledForm):
 
     def __init__(self, *args: Any, codes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = codes
+        self.fields["code"].choices = codes  # type: ignore[attr-defined]
 
 
 class ConsentForm(StyledForm):
@@ -198,7 +198,7 @@ class PersonEditForm(StyledForm):
 
     def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = statuses
+        self.fields["status"].choices = statuses  # type: ignore[attr-defined]
 
 
 class ImportForm(StyledForm):

@@ -289,7 +289,8 @@ class RowChecker:
                         )
                     continue
                 names.append(NameInput(part, suffix, name_utils.clean(value)))
-        dob, precision = None, DatePrecision.EXACT
+        dob: dt.date | None = None
+        precision: str = DatePrecision.EXACT
         if row.get("date_of_birth"):
             try:
                 dob, precision = parse_date(row["date_of_birth"])

@@ -72,7 +72,7 @@ def import_job_run(*, job_id: Any) -> ImportJob:
             job, ImportStatus.FAILED, [{"row": 0, "column": "", "message": _("You may no longer import at this site.")}]
         )
     try:
-        data = crypto.decrypt(bytes(job.payload))
+        data = crypto.decrypt(bytes(job.payload or b""))
         result = importer.parse(
             data,
             job.file_format,

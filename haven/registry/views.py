@@ -56,7 +56,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "may_export": access.may(request.user, roles.PERSON_EXPORT),
         "may_import": access.may(request.user, roles.PERSON_IMPORT),
     }
-    template = "registry/_results.html" if request.htmx else "registry/list.html"
+    template = "registry/_results.html" if request.htmx else "registry/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 

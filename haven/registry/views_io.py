@@ -61,7 +61,7 @@ def import_status(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = access.get_for_user(request.user, ImportJob.objects.all(), job_id, capability=roles.PERSON_IMPORT)
     if job.created_by_id != request.user.pk:
         raise Http404
-    template = "registry/_import_progress.html" if request.htmx else "registry/import_status.html"
+    template = "registry/_import_progress.html" if request.htmx else "registry/import_status.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job, "report": job.report[:500]})
 
 

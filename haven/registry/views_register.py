@@ -114,7 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
             ]
         )
     else:
-        data = request.POST
+        data: Any = request.POST
         if action == "add":
             data = _with_extra_member(data)
         elif action == "remove":
@@ -147,12 +147,14 @@ def register(request: HttpRequest) -> HttpResponse:
                     return redirect("registry:household", household_id=household.pk)
     members = []
     for form in formset.forms:
-        data = form.data if form.is_bound else {f"{form.prefix}-{k}": v for k, v in (form.initial or {}).items()}
+        member_data: Any = (
+            form.data if form.is_bound else {f"{form.prefix}-{k}": v for k, v in (form.initial or {}).items()}
+        )
         errors = form.errors if (show_errors and form.is_bound) else {}
         members.append(
             {
                 "form": form,
-                "name_rows": [name_row_context(form.prefix, p.value, data, errors) for p in NamePart],
+                "name_rows": [name_row_context(form.prefix or "", p.value, member_data, errors) for p in NamePart],
                 "non_field_errors": form.non_field_errors() if show_errors and form.is_bound else [],
                 "show_errors": show_errors,
             }

@@ -131,7 +131,7 @@ class _Part:
 def _simplify(latin: str) -> str:
     s = latin.replace("ou", "u").replace("oo", "u").replace("ee", "i").replace("kh", "h")
     s = s.translate(str.maketrans("oeyqwcv", "uiikuku"))
-    out = []
+    out: list[str] = []
     for ch in s:
         if ch != " " and (not out or out[-1] != ch):
             out.append(ch)
