@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,6 +31,60 @@ def _plain(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(dict(values or {}), cls=DjangoJSONEncoder))
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event for :func:`audit_record_many`; fields as in :func:`audit_record`."""
+
+    action: AuditAction | str
+    obj: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+    fields: Iterable[str] = ()
+    values: Mapping[str, Any] | None = None
+    purpose: str = ""
+
+
+def _advance_head(count: int) -> AuditHead:
+    """Reserve ``count`` sequence numbers; the head stays locked until commit.
+
+    The UPDATE takes the row lock first (on PostgreSQL) or the write lock
+    (on SQLite), so concurrent appends queue up here.
+    """
+    AuditHead.objects.get_or_create(pk=1)
+    AuditHead.objects.filter(pk=1).update(seq=F("seq") + count)
+    return AuditHead.objects.select_for_update().get(pk=1)
+
+
+def _chain(actor: Any, entries: Sequence[AuditEntry], head: AuditHead) -> list[AuditEvent]:
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = actor.get_username() if is_user else str(actor or "")
+    request_id = (current_request_id() or "")[:64]
+    prev_hash = head.last_hash
+    first_seq = head.seq - len(entries) + 1
+    now = timezone.now()
+    events = []
+    for offset, entry in enumerate(entries):
+        object_type, object_id = _object_ref(entry.obj, entry.object_type, entry.object_id)
+        event = AuditEvent(
+            seq=first_seq + offset,
+            at=now,
+            actor=actor if is_user else None,
+            actor_name=actor_name,
+            action=str(entry.action),
+            object_type=object_type,
+            object_id=object_id,
+            fields=sorted(set(entry.fields)),
+            values=_plain(entry.values),
+            purpose=entry.purpose[:200],
+            request_id=request_id,
+            prev_hash=prev_hash,
+        )
+        event.hash = event.compute_hash()
+        prev_hash = event.hash
+        events.append(event)
+    return events
+
+
 def audit_record(
     *,
     actor: Any,
@@ -48,29 +103,27 @@ def audit_record(
     Runs in the caller's transaction, so the event exists exactly when the
     change it records does.
     """
-    object_type, object_id = _object_ref(obj, object_type, object_id)
+    entry = AuditEntry(action, obj, object_type, object_id, fields, values, purpose)
     with transaction.atomic():
-        # The UPDATE takes the row lock first (on PostgreSQL) or the write
-        # lock (on SQLite), so concurrent appends queue up here.
-        AuditHead.objects.get_or_create(pk=1)
-        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        head = AuditHead.objects.select_for_update().get(pk=1)
-        is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        event = AuditEvent(
-            seq=head.seq,
-            at=timezone.now(),
-            actor=actor if is_user else None,
-            actor_name=actor.get_username() if is_user else str(actor or ""),
-            action=str(action),
-            object_type=object_type,
-            object_id=object_id,
-            fields=sorted(set(fields)),
-            values=_plain(values),
-            purpose=purpose[:200],
-            request_id=(current_request_id() or "")[:64],
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
+        head = _advance_head(1)
+        (event,) = _chain(actor, [entry], head)
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(last_hash=event.hash)
     return event
+
+
+def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry], batch_size: int = 1000) -> list[AuditEvent]:
+    """Append many events at once, for bulk work such as an import.
+
+    The chain is exactly what as many :func:`audit_record` calls would
+    write, one event per record, but the head moves once and the events
+    are inserted in batches.
+    """
+    if not entries:
+        return []
+    with transaction.atomic():
+        head = _advance_head(len(entries))
+        events = _chain(actor, entries, head)
+        AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+        AuditHead.objects.filter(pk=1).update(last_hash=events[-1].hash)
+    return events

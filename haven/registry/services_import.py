@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import Site
 from haven.audit.models import AuditAction
-from haven.audit.services import audit_record
+from haven.audit.services import AuditEntry, audit_record_many
 from haven.matching import services as matching_services
 from haven.registry import names as name_utils
 from haven.registry.models import Household, Person, PersonLanguage, PersonName, PersonNeed
@@ -220,30 +220,34 @@ def households_import(
         for p in persons:
             by_household.setdefault(p.household_id, []).append(p)
         need_persons = {n.person_id for n in needs}
+        entries: list[AuditEntry] = []
         for household in hh_rows:
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                obj=household,
-                fields=["registration_number", "site", "arrival_date", "origin"],
-                values={"site": site_id, "origin_country": household.origin_country},
-                purpose=purpose,
+            entries.append(
+                AuditEntry(
+                    AuditAction.CREATE,
+                    obj=household,
+                    fields=["registration_number", "site", "arrival_date", "origin"],
+                    values={"site": site_id, "origin_country": household.origin_country},
+                    purpose=purpose,
+                )
             )
             for person in by_household.get(household.pk, []):
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    obj=person,
-                    fields=["registration_number", *PERSON_FIELDS, "names", "languages"]
-                    + (["needs"] if person.pk in need_persons else []),
-                    values={"sex": person.sex, "relationship": person.relationship, "site": site_id},
-                    purpose=purpose,
+                entries.append(
+                    AuditEntry(
+                        AuditAction.CREATE,
+                        obj=person,
+                        fields=["registration_number", *PERSON_FIELDS, "names", "languages"]
+                        + (["needs"] if person.pk in need_persons else []),
+                        values={"sex": person.sex, "relationship": person.relationship, "site": site_id},
+                        purpose=purpose,
+                    )
                 )
                 if not rebuild:
                     matching_services.person_index_update(person=person)
                 done += 1
                 if progress and done % 500 == 0:
                     progress(done, total)
+        audit_record_many(actor=actor, entries=entries)
         if rebuild:
             matching_services.person_index_rebuild()
     return len(hh_rows), len(persons)
