@@ -463,6 +463,11 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         )
         if changed:
             matching_services.person_index_update(person=locked)
+        if "status_id" in changed and not locked.status.is_present:
+            # A departed, deceased or transferred person frees their bed.
+            from haven.shelter.services import stays_end_for_person
+
+            stays_end_for_person(actor=actor, person=locked)
     return locked
 
 

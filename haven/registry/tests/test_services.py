@@ -160,3 +160,23 @@ def test_person_update_and_status(personas):
         services.person_update(actor=personas.registrar, person=p, status="vanished")
     with pytest.raises(PermissionDenied):
         services.person_update(actor=personas.registrar_b, person=p, profession="x")
+
+
+def test_a_departed_person_frees_their_bed(personas):
+    from decimal import Decimal
+
+    from haven.registry import services
+    from haven.registry.tests import factories
+    from haven.shelter import services as shelter
+    from haven.shelter.models import Stay, StayStatus
+
+    person = factories.person(personas.registrar, personas.site_a)
+    building = shelter.building_create(actor=personas.manager, site=personas.site_a, name="A")
+    room = shelter.room_create(actor=personas.manager, building=building, name="1", floor_area_m2=Decimal("20"))
+    bed = shelter.bed_create(actor=personas.manager, room=room, label="1")
+    shelter.stay_check_in(actor=personas.manager, person=person, bed=bed)
+
+    services.person_update(actor=personas.registrar, person=person, status="departed")
+
+    assert not Stay.objects.filter(person=person, status=StayStatus.CHECKED_IN).exists()
+    assert Stay.objects.get(person=person).checked_out_at is not None
