@@ -90,7 +90,7 @@ def _second_registration(
 
 
 def load(*, site: Site, seed: int, progress: Callable[[str], Any]) -> None:
-    persons = Person.objects.filter(site=site).exclude(status_id=MERGED_STATUS)
+    persons = Person.objects.filter(site=site).exclude(status_id=MERGED_STATUS)  # type: ignore[misc]
     if DuplicatePair.objects.filter(site=site, source=PairSource.REGISTRATION).exists():
         if PersonSearchIndex.objects.filter(site=site).count() != persons.count():
             for p in persons:

@@ -51,7 +51,7 @@ class MergeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.a, self.b = a, b
-        self.fields["survivor"].choices = [("a", a.registration_number), ("b", b.registration_number)]
+        self.fields["survivor"].choices = [("a", a.registration_number), ("b", b.registration_number)]  # type: ignore[attr-defined]
         self.fields["survivor"].initial = "a"
         self.rows: list[dict[str, Any]] = []
         for f in merge_fields():

@@ -80,15 +80,15 @@ def related_links(model: type[models.Model]) -> list[tuple[type[models.Model], s
     links: list[tuple[type[models.Model], str]] = []
     for rel in model._meta.related_objects:
         if rel.many_to_many:
-            through = rel.through if hasattr(rel, "through") else rel.field.remote_field.through  # type: ignore[union-attr]
+            through = rel.through if hasattr(rel, "through") else rel.field.remote_field.through  # type: ignore[attr-defined,union-attr]
             for f in through._meta.get_fields():
                 if isinstance(f, models.ForeignKey) and f.related_model is model:
                     links.append((through, f.attname))
             continue
         related = rel.related_model
-        if related._meta.app_label == "matching":
+        if related._meta.app_label == "matching":  # type: ignore[union-attr]
             continue
-        links.append((related, rel.field.attname))  # type: ignore[union-attr]
+        links.append((related, rel.field.attname))  # type: ignore[arg-type,union-attr]
     return links
 
 
@@ -274,7 +274,7 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
                 PersonName.objects.filter(pk=value["pk"]).update(value=value["value"], normalized=value["normalized"])
             elif key != "status:merged":
                 f = Person._meta.get_field(key)
-                updates[f.attname] = _load(f, value)
+                updates[f.attname] = _load(f, value)  # type: ignore[arg-type,union-attr]
         if updates:
             Person.objects.filter(pk=m.survivor_id).update(**updates)
         Person.objects.filter(pk=m.merged_id).update(status_id=m.old_values.get("status:merged", "active"))

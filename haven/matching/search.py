@@ -212,7 +212,7 @@ def relaxed(groups: Sequence[Group]) -> list[list[Group]]:
     else:
         tier1 = [[fuzzy[0]]] if fuzzy[0] != groups[0] else []
         tier2 = []
-    return [t for t in (tier1, tier2) if t]
+    return [t for t in (tier1, tier2) if t]  # type: ignore[misc]
 
 
 # --- Writing the index ----------------------------------------------------------------
@@ -439,7 +439,7 @@ def _ranked(
                 + ("ORDER BY f.rank " if order else "")
                 + "LIMIT %s"
             )
-            cursor.execute(sql, [_fts5_any(conjunctions, in_fts), *site_params, limit])
+            cursor.execute(sql, [_fts5_any(conjunctions, in_fts), *site_params, limit])  # type: ignore[list-item]
         elif postgres_method() == "trgm":
             parts = [_conjunction_sql(c) for c in conjunctions]
             where = " OR ".join(p[0] for p in parts)
@@ -448,7 +448,7 @@ def _ranked(
                 + where
                 + f") AND i.site_id IN ({placeholders}) LIMIT %s"
             )
-            cursor.execute(sql, [*(x for p in parts for x in p[1]), *site_params, limit])
+            cursor.execute(sql, [*(x for p in parts for x in p[1]), *site_params, limit])  # type: ignore[list-item]
         else:
             # ts_rank against the whole nested query costs ~10 µs a row; against
             # the flat OR of each word's own key it is cheap and orders the same
@@ -462,5 +462,5 @@ def _ranked(
                 + "LIMIT %s"
             )
             params = [_tsquery_any(conjunctions, in_fts), *site_params] + ([rank_q] if order else []) + [limit]
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # type: ignore[arg-type]
         return [(_uuid(pid), text) for pid, text in cursor.fetchall()]

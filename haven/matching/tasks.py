@@ -55,7 +55,7 @@ def batch_run_start(*, actor: Any, site_ids: list[uuid.UUID]) -> BatchRun:
 def _records(site_ids: list[str]) -> list[Any]:
     """One core record per person (names in the script with the most parts), read in chunks."""
     out = []
-    qs = Person.objects.filter(site_id__in=site_ids).exclude(status_id=MERGED_STATUS).order_by("pk")
+    qs = Person.objects.filter(site_id__in=site_ids).exclude(status_id=MERGED_STATUS).order_by("pk")  # type: ignore[misc]
     last = None
     while True:
         chunk_qs = qs.filter(pk__gt=last) if last is not None else qs

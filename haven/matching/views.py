@@ -51,7 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         for h in selectors.person_search(user=request.user, query=query, limit=10):
             hits.append({"hit": h, "url": person_url(h.person_id)})
     context = {"form": form, "hits": hits, "searched": bool(query.strip()), "target": request.POST.get("target", "")}
-    if request.htmx and request.method == "POST":
+    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         return render(request, "matching/_search_results.html", context)
     return render(request, "matching/search.html", context)
 
@@ -274,5 +274,5 @@ def batch(request: HttpRequest) -> HttpResponse:
 def batch_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
     """Progress of one run; the partial is polled by htmx until the run finishes."""
     run = get_for_user(request.user, BatchRun.objects.all(), run_id, capability=roles.BATCH_DEDUPE)
-    template = "matching/_batch_progress.html" if request.htmx else "matching/batch_detail.html"
+    template = "matching/_batch_progress.html" if request.htmx else "matching/batch_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"run": run})
