@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.models import Site
 
@@ -29,7 +30,7 @@ from haven.accounts.models import Site
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
-    OTHER = "X", _("Other")
+    OTHER = "X", pgettext_lazy("sex", "Other")
     UNKNOWN = "U", _("Unknown")
 
 
@@ -258,7 +259,7 @@ class PersonName(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     part = models.CharField(_("name part"), max_length=12, choices=NamePart.choices)
     script = models.CharField(_("script"), max_length=2, choices=Script.choices)
-    value = models.CharField(_("name"), max_length=100)
+    value = models.CharField(pgettext_lazy("of a person", "name"), max_length=100)
     normalized = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     is_document_spelling = models.BooleanField(_("as in the identity document"), default=False)
 
@@ -272,7 +273,7 @@ class PersonName(models.Model):
                 name="person_name_one_document_spelling",
             ),
         ]
-        verbose_name = _("name")
+        verbose_name = pgettext_lazy("of a person", "name")
         verbose_name_plural = _("names")
 
     def __str__(self) -> str:

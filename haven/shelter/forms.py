@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.models import Region, Site
 from haven.shelter.models import ConsentGivenBy, RoomDesignation, RoomStatus, StayEndReason
@@ -64,7 +65,7 @@ class BedChoiceForm(forms.Form):
 
 
 class BuildingForm(_Styled):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=100)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
 
 
@@ -76,7 +77,7 @@ class RoomEditForm(_Styled):
 
 
 class RoomForm(RoomEditForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=50)
     floor = forms.IntegerField(label=_("Floor"), initial=1)
     beds = forms.IntegerField(label=_("Beds"), initial=0)
     field_order = ["name", "floor", "floor_area_m2", "designation", "status", "beds"]

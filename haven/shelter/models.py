@@ -27,6 +27,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.models import Region, Site
 
@@ -96,7 +97,7 @@ class RoomDesignation(models.TextChoices):
 
 class RoomStatus(models.TextChoices):
     IN_USE = "in_use", _("In use")
-    BLOCKED = "blocked", _("Blocked")
+    BLOCKED = "blocked", pgettext_lazy("room status", "Blocked")
     REPAIR = "repair", _("Under repair")
 
 

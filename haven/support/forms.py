@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.accounts.models import Site
 from haven.support.models import (
@@ -121,7 +122,7 @@ class ReferralForm(Bootstrap, forms.Form):
 
 
 class ProviderForm(Bootstrap, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices)
     site = forms.ModelChoiceField(
         queryset=Site.objects.none(),
