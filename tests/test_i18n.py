@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.test import override_settings
 
@@ -92,3 +97,34 @@ def test_django_admin_strings_come_from_djangos_catalogs(personas):
     assert "Администрирование сайта" in html  # "Site administration", from Django's own ru catalog
     html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert "إدارة الموقع" in html
+
+
+@pytest.mark.parametrize("language", ["ru", "ar"])
+def test_same_message_has_one_translation_per_language(language):
+    """Django merges every app's catalog into one, so a message translated two ways shows either.
+
+    Give a word with two meanings a context (pgettext / {% translate ... context "..." %}); see
+    docs/glossary.md for the chosen terms.
+    """
+    root = Path(settings.BASE_DIR) / "haven"
+    seen: dict[object, dict[object, list[str]]] = defaultdict(lambda: defaultdict(list))
+    catalogs = sorted(root.glob(f"**/locale/{language}/LC_MESSAGES/django.po"))
+    assert len(catalogs) > 5
+    for path in catalogs:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        for message in catalog:
+            if not message.id or message.context:
+                continue
+            string = message.string if isinstance(message.string, str) else tuple(message.string)
+            if not any(string if isinstance(string, tuple) else [string]):
+                continue
+            seen[message.id if isinstance(message.id, str) else tuple(message.id)][string].append(
+                str(path.relative_to(root.parent))
+            )
+    conflicts = {msgid: dict(strings) for msgid, strings in seen.items() if len(strings) > 1}
+    listing = "\n".join(
+        f"{msgid!r}: " + "; ".join(f"{s!r} in {', '.join(paths)}" for s, paths in strings.items())
+        for msgid, strings in conflicts.items()
+    )
+    assert not conflicts, f"{len(conflicts)} messages translated differently in two catalogs:\n{listing}"
