@@ -12,6 +12,11 @@ class MatchingConfig(AppConfig):
     label = "matching"
     verbose_name = _("Identity matching")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_merged_status, sender=self, dispatch_uid="matching_merged_status")
+
     def nav_items(self, user: Any) -> list[dict[str, Any]]:
         from haven.accounts import roles
         from haven.accounts.access import may
@@ -37,3 +42,16 @@ class MatchingConfig(AppConfig):
                 "url": reverse("matching:queue"),
             }
         ]
+
+
+def _ensure_merged_status(sender: Any, **kwargs: Any) -> None:
+    """Re-create the ``merged`` person status when missing (also after a test flush)."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    forward = importlib.import_module("haven.matching.migrations.0003_merged_person_status").forward
+    try:
+        forward(kwargs.get("apps") or global_apps, None)
+    except LookupError:  # the registry's tables are not migrated (yet)
+        return
