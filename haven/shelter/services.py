@@ -108,19 +108,24 @@ def building_update(
             changes["name"] = name.strip()
         if sort_order is not None:
             changes["sort_order"] = sort_order
-        changed = [key for key, value in changes.items() if getattr(locked, key) != value]
-        for key in changed:
-            setattr(locked, key, changes[key])
-        locked.full_clean()
-        locked.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=locked,
-            fields=changed,
-            values={key: str(changes[key]) for key in changed},
-        )
+        _apply_and_audit(actor=actor, locked=locked, changes=changes)
     return locked
+
+
+def _apply_and_audit(*, actor: Any, locked: Any, changes: dict[str, Any]) -> None:
+    """Set what differs on a locked row, validate, save and audit the change."""
+    changed = [key for key, value in changes.items() if getattr(locked, key) != value]
+    for key in changed:
+        setattr(locked, key, changes[key])
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        fields=changed,
+        values={key: str(changes[key]) for key in changed},
+    )
 
 
 def room_create(
@@ -186,18 +191,7 @@ def room_update(
             changes["designation"] = designation
         if status is not None:
             changes["status"] = status
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-        for name in changed:
-            setattr(locked, name, changes[name])
-        locked.full_clean()
-        locked.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=locked,
-            fields=changed,
-            values={name: str(changes[name]) for name in changed},
-        )
+        _apply_and_audit(actor=actor, locked=locked, changes=changes)
     return locked
 
 
