@@ -291,6 +291,27 @@ def _household_create(
     return household
 
 
+def person_from_member(
+    *, member: MemberInput, site: Site, household: Household | None, registration_number: str
+) -> Person:
+    """An unsaved, active person from a registration form's or import row's member."""
+    return Person(
+        registration_number=registration_number,
+        site=site,
+        household=household,
+        relationship=member.relationship,
+        sex=member.sex,
+        date_of_birth=member.date_of_birth,
+        dob_precision=member.dob_precision,
+        place_of_birth=member.place_of_birth.strip(),
+        nationalities=[c.strip().upper() for c in member.nationalities if c.strip()],
+        phone=member.phone.strip(),
+        phone_owner=member.phone_owner,
+        profession=member.profession.strip(),
+        status_id="active",
+    )
+
+
 def _person_create(
     *,
     actor: Any,
@@ -305,20 +326,11 @@ def _person_create(
     names = validate_names(member.names)
     _validate_dob(member.date_of_birth)
     year = household.arrival_date.year if household else timezone.localdate().year
-    person = Person(
-        registration_number=registration_number or next_person_number(year=year),
+    person = person_from_member(
+        member=member,
         site=site,
         household=household,
-        relationship=member.relationship,
-        sex=member.sex,
-        date_of_birth=member.date_of_birth,
-        dob_precision=member.dob_precision,
-        place_of_birth=member.place_of_birth.strip(),
-        nationalities=[c.strip().upper() for c in member.nationalities if c.strip()],
-        phone=member.phone.strip(),
-        phone_owner=member.phone_owner,
-        profession=member.profession.strip(),
-        status_id="active",
+        registration_number=registration_number or next_person_number(year=year),
     )
     person.full_clean(exclude=["site", "household", "status"], validate_unique=False, validate_constraints=False)
     person.save(force_insert=True)

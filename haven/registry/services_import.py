@@ -43,6 +43,7 @@ from haven.registry.services import (
     NameInput,
     _validate_dob,
     household_number,
+    person_from_member,
     person_number,
     reserve_numbers,
     validate_names,
@@ -148,20 +149,11 @@ def households_import(
             household.full_clean(exclude=["site"], validate_unique=False, validate_constraints=False)
             hh_rows.append(household)
             for offset, (member, cleaned) in enumerate(zip(hh.members, member_names, strict=True)):
-                person = Person(
-                    registration_number=person_number(year, next_p[year]),
+                person = person_from_member(
+                    member=member,
                     site=site,
                     household=household,
-                    relationship=member.relationship,
-                    sex=member.sex,
-                    date_of_birth=member.date_of_birth,
-                    dob_precision=member.dob_precision,
-                    place_of_birth=member.place_of_birth.strip(),
-                    nationalities=[c.strip().upper() for c in member.nationalities if c.strip()],
-                    phone=member.phone.strip(),
-                    phone_owner=member.phone_owner,
-                    profession=member.profession.strip(),
-                    status_id="active",
+                    registration_number=person_number(year, next_p[year]),
                 )
                 next_p[year] += 1
                 try:
