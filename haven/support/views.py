@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -119,13 +120,15 @@ def case_status(request: HttpRequest, case_id: Any) -> HttpResponse:
     form = CaseStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.case_set_status(
-                actor=request.user,
-                case=case,
-                status_code=form.cleaned_data["status"].code,
-                reason=form.cleaned_data["reason"],
-            )
-            services.case_update(actor=request.user, case=case, priority=form.cleaned_data["priority"])
+            # Status and priority change together or not at all.
+            with transaction.atomic():
+                services.case_set_status(
+                    actor=request.user,
+                    case=case,
+                    status_code=form.cleaned_data["status"].code,
+                    reason=form.cleaned_data["reason"],
+                )
+                services.case_update(actor=request.user, case=case, priority=form.cleaned_data["priority"])
             messages.success(request, _("Case updated."))
         except (ValidationError, ServiceError) as exc:
             flash_error(request, exc)
