@@ -15,7 +15,11 @@ the databases. Every name of a person, in every script, becomes tokens:
   letter wrong, missing, added or two letters swapped still meets its
   record in the typo-tolerant pass (digits never occur in names, so these
   tokens never collide with a spelling);
-- ``y<year>`` for the year of birth (the duplicate check narrows by it);
+- ``1f``, ``1g``, ``1s`` when the person has no father's, grandfather's or
+  family name recorded, so a search may look for "this word, or no such part
+  at all" (a UNHCR paper often gives only the given and the family name);
+- ``y<year>`` for the year of birth (the duplicate check narrows by it, and a
+  year typed in the search box is matched to it, give or take a year);
 - ``zz<site>``: the site, written in letters only, so the full-text index
   itself can restrict a query to a few sites.
 
@@ -91,8 +95,26 @@ def token_forms(token: Token) -> list[str]:
     return [f for f in forms if f]
 
 
-def index_text(*, names: Iterable[str], site_id: uuid.UUID | str, date_of_birth: date | None) -> str:
-    """The text stored in PersonSearchIndex for one person (tokens, deduplicated)."""
+MISSING_PART_TOKENS = {"father": "1f", "grandfather": "1g", "family": "1s"}
+"""Index token per name part the person has no value for (digits never occur in names)."""
+MISSING_CREDIT = 0.75
+"""Quick-score credit for a typed word whose part the record lacks (as the reranker's)."""
+QUERY_PARTS = {3: ("given", "father", "family"), 4: ("given", "father", "grandfather", "family")}
+"""The name part of each typed word, by number of words, when a full name is typed in the usual order."""
+
+
+def index_text(
+    *,
+    names: Iterable[str],
+    site_id: uuid.UUID | str,
+    date_of_birth: date | None,
+    parts: Iterable[str] | None = None,
+) -> str:
+    """The text stored in PersonSearchIndex for one person (tokens, deduplicated).
+
+    ``parts``: the name parts the person has a value for (``given``,
+    ``father`` ...); each missing one is marked with its token.
+    """
     seen: dict[str, None] = {}
     variants: dict[str, None] = {}
     for value in names:
@@ -103,6 +125,11 @@ def index_text(*, names: Iterable[str], site_id: uuid.UUID | str, date_of_birth:
                 variants.setdefault(form, None)
     for form in variants:
         seen.setdefault(form, None)
+    if parts is not None:
+        present = set(parts)
+        for part, token in MISSING_PART_TOKENS.items():
+            if part not in present:
+                seen.setdefault(token, None)
     if date_of_birth is not None:
         seen.setdefault(year_token(date_of_birth.year), None)
     seen.setdefault(site_token(site_id), None)
@@ -135,14 +162,33 @@ class ParsedQuery:
     """Each group: (exact tokens, prefix tokens); a row matches the group if any matches."""
     tokens: tuple[Token, ...] = ()
     partial: str = ""
+    year: int | None = None
+    """A year of birth typed with the name (``Мухаммед Хасан 1985``)."""
 
     def __bool__(self) -> bool:
         return bool(self.groups)
+
+    @property
+    def year_group(self) -> Group | None:
+        """The year, give or take one (a year off by one is a common registration error)."""
+        if self.year is None:
+            return None
+        return [year_token(self.year + d) for d in (0, -1, 1)], []
+
+
+YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+"""A four-digit year of birth typed among the names."""
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Turn what the user typed into index-token groups (see the module docstring)."""
     text = (text or "")[:200]
+    year = None
+    found = YEAR.search(text)
+    if found:
+        year = int(found.group(1))
+        # The rest is the name; words before a year at the end are complete.
+        text = text[: found.start()] + " " + text[found.end() :]
     letters = sum(1 for c in text if c.isalpha())
     if letters < MIN_QUERY_CHARS:
         return ParsedQuery()
@@ -166,7 +212,7 @@ def parse_query(text: str) -> ParsedQuery:
         if pk:
             prefixes.add(key_token(pk))
         groups.append((exact, sorted(p for p in prefixes if len(p) >= MIN_QUERY_CHARS)))
-    return ParsedQuery(groups=groups, tokens=tokens, partial=partial)
+    return ParsedQuery(groups=groups, tokens=tokens, partial=partial, year=year)
 
 
 Group = tuple[list[str], list[str]]
@@ -183,36 +229,51 @@ def fuzzy_group(group: Group) -> Group:
     exact, prefixes = group
     out = list(exact)
     for tok in exact:
-        if tok.startswith("q") and len(tok) > DELETION_MIN_KEY:
-            body = tok[1:]
-            out.append("0" + body)
-            for d in deletions(body):
-                out.extend(("q" + d, "0" + d))
+        if not tok.startswith("q") or len(tok) < DELETION_MIN_KEY:
+            continue
+        body = tok[1:]
+        out.append("0" + body)  # a stored key with one letter more (``RN`` typed, ``RNA`` stored)
+        for d in deletions(body):
+            out.extend(("q" + d, "0" + d))
     return list(dict.fromkeys(out)), prefixes
+
+
+def missing_or_fuzzy(group: Group, part: str | None) -> Group:
+    """A word within one edit, or (when it is typed as ``part``) a person with no such part recorded."""
+    exact, prefixes = fuzzy_group(group)
+    token = MISSING_PART_TOKENS.get(part or "")
+    return (exact + [token] if token else exact), prefixes
 
 
 def relaxed(groups: Sequence[Group]) -> list[list[Group]]:
     """Conjunctions for the tiers after the strict one (each tier: a list of AND-lists).
 
-    Tier 1 — any one word may be missing from the record or keyed wrongly
-    (three words or more), or, with two words, both may be one edit away.
-    Tier 2 — typo-tolerant (three words or more): one word agrees by key and
-    another within one edit (a part missing and a typo, together). Each
-    conjunction keeps one exact key, so the tier stays selective at a
-    million persons.
+    Three words or more:
+
+    - tier 1 — every word agrees by key but one, which is within one edit
+      or is a part the record lacks (selective: every other key must agree);
+    - tier 2 — any one word may be missing from the record or keyed wrongly;
+    - tier 3 — one word agrees by key and another within one edit (a part
+      missing and a typo, together). Each conjunction keeps one exact key,
+      so the tier stays selective at a million persons.
+
+    Two words: both may be one edit away. One word: within one edit.
     """
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
     if n >= 3:
-        tier1 = [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)]
-        tier2 = [[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j]
+        names = QUERY_PARTS.get(n, ())
+        loose = [missing_or_fuzzy(g, names[i] if i < len(names) else None) for i, g in enumerate(groups)]
+        tiers = [
+            [list(groups[:i]) + [loose[i]] + list(groups[i + 1 :]) for i in range(n)],
+            [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
+            [[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j],
+        ]
     elif n == 2:
-        tier1 = [[fuzzy[0], fuzzy[1]]]
-        tier2 = []
+        tiers = [[[fuzzy[0], fuzzy[1]]]]
     else:
-        tier1 = [[fuzzy[0]]] if fuzzy[0] != groups[0] else []
-        tier2 = []
-    return [t for t in (tier1, tier2) if t]  # type: ignore[misc]
+        tiers = [[[fuzzy[0]]]] if fuzzy[0] != groups[0] else []
+    return [t for t in tiers if t]
 
 
 # --- Writing the index ----------------------------------------------------------------
@@ -388,32 +449,51 @@ class QuickScorer:
     """A cheap pre-ranking from the index text alone: how many typed words it holds, and how closely.
 
     Per word: 1 for its key (or a prefix of the word being typed), else
-    (``fuzzy``) the best rapidfuzz ratio of its Latin reading against the
+    (``fuzzy``) 0.85 for a key one edit away, 0.75 for a part the record
+    lacks, or the best rapidfuzz ratio of its Latin reading against the
     stored spellings; plus 0.1 when the same spelling is stored, which
-    orders namesakes.
+    orders namesakes; minus 0.1 for each stored key no typed word holds
+    (Mohammad Hasan before Mohammad Ali Hasan Khalil when "Mohammad Hasan"
+    is typed), as the reranker's coverage does.
     """
 
     parsed: ParsedQuery
     fuzzy: bool = True
 
     def __post_init__(self) -> None:
+        parts = QUERY_PARTS.get(len(self.parsed.groups), ())
         self.words = [
-            (set(exact), tuple(prefixes), word.latin, set(token_forms(word)[1:]))
-            for (exact, prefixes), word in zip(self.parsed.groups, self.parsed.tokens, strict=False)
+            (
+                set(exact),
+                tuple(prefixes),
+                word.latin,
+                set(token_forms(word)[1:]),
+                MISSING_PART_TOKENS.get(parts[i] if i < len(parts) else "", ""),
+                set(fuzzy_group((exact, []))[0]) - set(exact),
+            )
+            for i, ((exact, prefixes), word) in enumerate(zip(self.parsed.groups, self.parsed.tokens, strict=False))
         ]
+        self.typed = len({g[0][0] for g in self.parsed.groups if g[0]})  # distinct typed keys
+        self.year = year_token(self.parsed.year) if self.parsed.year else ""
 
     def __call__(self, text: str) -> float:
         toks = text.split()
         tokset = set(toks)
         spellings: list[str] | None = None
-        total = 0.0
-        for exact, prefixes, latin, forms in self.words:
+        total = -0.1 * max(0, sum(1 for t in toks if t[0] == "q") - self.typed)
+        if self.year and self.year in tokset:
+            total += 0.05
+        for exact, prefixes, latin, forms, missing, near in self.words:
             if not forms.isdisjoint(tokset):
                 total += 0.1
             if not self.fuzzy or not exact.isdisjoint(tokset):
                 total += 1.0
             elif prefixes and any(t.startswith(prefixes) for t in toks):
                 total += 0.9
+            elif not near.isdisjoint(tokset):
+                total += 0.85
+            elif missing and missing in tokset:
+                total += MISSING_CREDIT  # a part never recorded is no contradiction
             else:
                 if spellings is None:
                     spellings = [t for t in toks if t[0].isalpha() and not t.startswith(("q", "zz"))]

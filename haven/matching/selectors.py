@@ -67,6 +67,8 @@ class SearchHit:
     """Full name (given, father's, grandfather's, family) per script code: ar, la, cy."""
     score: float
     site_id: uuid.UUID
+    year_off: int = 0
+    """How far the year of birth is from a year typed in the query (0 when none was typed)."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]
 
 EXPECTED_PARTS = {2: (0, 3), 3: (0, 1, 3), 4: (0, 1, 2, 3)}
 """Positions in PART_ORDER of the words of a name typed in the usual order, by number of words."""
-MISSING_PART_CREDIT = 0.75
+MISSING_PART_CREDIT = search.MISSING_CREDIT
 """Credit for a typed word the record has no name part for (a father's name never recorded)."""
 
 
@@ -217,7 +219,7 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
     return round(0.84 * base + 0.08 * coverage + 0.08 * in_order, 4)
 
 
-SEARCH_GOOD = 0.85
+SEARCH_GOOD = float(os.environ.get("HAVEN_SEARCH_GOOD", "0.85"))
 """A hit at or above this rank score counts towards filling the page before the next, looser tier runs."""
 
 
@@ -229,10 +231,14 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     query text is never logged.
 
     Tiers, each only while fewer than ``limit`` good hits are found: every
-    word agrees by key (the word being typed by prefix); then any one word
-    may be missing or wrong (two words: both within one edit); then any two
-    words within one edit each. The relaxed tiers are ranked by the
-    database (bm25 / ts_rank) and capped; everything is reranked here.
+    word agrees by key (the word being typed by prefix); then the looser
+    tiers of :func:`haven.matching.search.relaxed` (one word within one
+    edit or a part the record lacks; any one word wrong; a missing part and
+    a typo together). Each tier's candidates are pre-ranked from the index
+    text (:class:`~haven.matching.search.QuickScorer`) and the best are
+    reranked here with their names. A four-digit year typed with the name
+    (``Мухаммед Хасан 1985``) narrows every tier to births within a year of
+    it, and an exact year comes first among equal names.
     """
     limit = max(1, min(int(limit), 50))
     sites = sites_with(user, roles.PERSON_VIEW)
@@ -242,7 +248,10 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     seen: set[uuid.UUID] = set()
     hits: list[SearchHit] = []
     tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
-    tiers += [(t, True) for t in search.relaxed(parsed.groups)]  # type: ignore[misc]
+    tiers += [(t, True) for t in search.relaxed(parsed.groups)]
+    year = parsed.year_group
+    if year is not None:  # a typed year of birth narrows every tier (give or take a year)
+        tiers = [([[*c, year] for c in conjunctions], ranked) for conjunctions, ranked in tiers]
     for conjunctions, ranked in tiers:
         if ranked and not SEARCH_RANKED:
             rows = [
@@ -263,7 +272,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         hits.extend(_search_hits(user, parsed, [pid for pid, _ in rows[:keep]]))
         if sum(1 for h in hits if h.score >= SEARCH_GOOD) >= limit:
             break
-    hits.sort(key=lambda h: (-h.score, h.registration_number))
+    hits.sort(key=lambda h: (-h.score, h.year_off, h.registration_number))
     return hits[:limit]
 
 
@@ -275,7 +284,7 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
         scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)  # type: ignore[misc]
         .exclude(status_id=MERGED_STATUS)
         .order_by()
-        .values_list("pk", "registration_number", "site_id")
+        .values_list("pk", "registration_number", "site_id", "date_of_birth")
     )
     names: dict[uuid.UUID, dict[tuple[str, str], str]] = defaultdict(dict)
     rows = PersonName.objects.filter(person_id__in=[v[0] for v in visible]).order_by()
@@ -288,8 +297,9 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
             names=full_names(names[pk]),
             score=rank_score(parsed, names[pk]),
             site_id=site_id,
+            year_off=abs(dob.year - parsed.year) if parsed.year and dob else 0,
         )
-        for pk, number, site_id in visible
+        for pk, number, site_id, dob in visible
     ]
 
 

@@ -58,13 +58,19 @@ def _index_rows(persons: Iterable[Person]) -> list[PersonSearchIndex]:
     """Index rows (unsaved) for persons whose ``names`` are prefetched or fetched here."""
     persons = list(persons)
     names: dict[uuid.UUID, list[str]] = {p.pk: [] for p in persons}
-    for person_id, value in PersonName.objects.filter(person__in=persons).values_list("person_id", "value"):
+    parts: dict[uuid.UUID, set[str]] = {p.pk: set() for p in persons}
+    for person_id, part, value in PersonName.objects.filter(person__in=persons).values_list(
+        "person_id", "part", "value"
+    ):
         names[person_id].append(value)
+        parts[person_id].add(part)
     return [
         PersonSearchIndex(
             person_id=p.pk,
             site_id=p.site_id,
-            text=search.index_text(names=names[p.pk], site_id=p.site_id, date_of_birth=p.date_of_birth),
+            text=search.index_text(
+                names=names[p.pk], site_id=p.site_id, date_of_birth=p.date_of_birth, parts=parts[p.pk]
+            ),
         )
         for p in persons
     ]

@@ -175,3 +175,54 @@ def test_each_typed_word_matches_one_name_part_only(personas, target):
 def test_index_holds_deletion_variants_of_each_key(target):
     text = PersonSearchIndex.objects.get(person=target).text.split()
     assert "qmhmd" in text and "0hmd" in text and "0mhm" in text
+
+
+def test_index_marks_the_name_parts_a_person_lacks(target, crowd):
+    # Юсуф Шехаде was registered without a father's name; Mohammad al-Hasan with one.
+    assert "1f" in PersonSearchIndex.objects.get(person=crowd[2]).text.split()
+    text = PersonSearchIndex.objects.get(person=target).text.split()
+    assert "1f" not in text and "1g" in text and "1s" not in text
+
+
+def test_a_year_typed_with_the_name_brings_the_namesake_born_then_first(personas):
+    from datetime import date
+
+    names = {("given", "ar"): "محمد", ("father", "ar"): "علي", ("family", "ar"): "حسن"}
+    namesakes = [make_person(site=personas.site_a, names=names, dob=date(1960 + i, 5, 1)) for i in range(14)]
+    wanted = namesakes[-1]  # born 1973: no reason to come first on the name alone
+    hits = person_search(user=personas.registrar, query="Мухаммед Али Хасан 1973")
+    assert hits[0].person_id == wanted.pk
+    # Another paper may give the year off by one: the person is still found, after exact years.
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Mohammad Ali Hasan 1974")]
+    assert wanted.pk in ids and len(ids) <= 2
+    assert parse_query("Мухаммед Али Хасан 1973").year == 1973
+
+
+def test_the_namesake_without_extra_parts_comes_before_longer_names(personas):
+    # Fifty "Mohammad Mohammad Khalil Hasan" (with a grandfather) and one plain "Mohammad
+    # Mohammad Hasan": the plain one is what was typed, and must not be lost among the longer.
+    longer = {
+        ("given", "la"): "Mohammad",
+        ("father", "la"): "Mohammad",
+        ("grandfather", "la"): "Khalil",
+        ("family", "la"): "Hasan",
+    }
+    for _ in range(50):
+        make_person(site=personas.site_a, names=longer)
+    plain = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "محمد", ("father", "ar"): "محمد", ("family", "ar"): "حسن"},
+    )
+    hits = person_search(user=personas.registrar, query="Мухаммед Мухаммед Хасан")
+    assert hits[0].person_id == plain.pk
+
+
+def test_a_short_key_one_letter_short_of_the_record_still_matches(personas, target):
+    # روان written رونا (two letters swapped): the typed Раван gives a two-letter key, the record three.
+    rawan = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "رونا", ("father", "ar"): "أحمد", ("family", "ar"): "محمد"},
+        sex="F",
+    )
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Раван Ахмад Мухаммад")]
+    assert ids[:1] == [rawan.pk]
