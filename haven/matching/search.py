@@ -18,8 +18,9 @@ the databases. Every name of a person, in every script, becomes tokens:
 - ``1f``, ``1g``, ``1s`` when the person has no father's, grandfather's or
   family name recorded, so a search may look for "this word, or no such part
   at all" (a UNHCR paper often gives only the given and the family name);
-- ``y<year>`` for the year of birth (the duplicate check narrows by it, and a
-  year typed in the search box is matched to it, give or take a year);
+- ``y<year>`` for the year of birth, ``y0`` when it is unknown (the
+  duplicate check narrows by it, and a year typed in the search box is
+  matched to it, give or take a year; an unknown year never rules anyone out);
 - ``zz<site>``: the site, written in letters only, so the full-text index
   itself can restrict a query to a few sites.
 
@@ -66,6 +67,10 @@ def site_token(site_id: uuid.UUID | str) -> str:
 
 def year_token(year: int) -> str:
     return f"y{year}"
+
+
+NO_YEAR = "y0"
+"""Index token of a person whose date of birth is unknown: a year typed or given cannot rule them out."""
 
 
 DELETION_MIN_KEY = 3
@@ -130,8 +135,7 @@ def index_text(
         for part, token in MISSING_PART_TOKENS.items():
             if part not in present:
                 seen.setdefault(token, None)
-    if date_of_birth is not None:
-        seen.setdefault(year_token(date_of_birth.year), None)
+    seen.setdefault(year_token(date_of_birth.year) if date_of_birth is not None else NO_YEAR, None)
     seen.setdefault(site_token(site_id), None)
     # Leading and trailing spaces let pg_trgm's LIKE patterns anchor on words.
     return " " + " ".join(seen) + " "
@@ -173,7 +177,7 @@ class ParsedQuery:
         """The year, give or take one (a year off by one is a common registration error)."""
         if self.year is None:
             return None
-        return [year_token(self.year + d) for d in (0, -1, 1)], []
+        return [*(year_token(self.year + d) for d in (0, -1, 1)), NO_YEAR], []
 
 
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")

@@ -297,7 +297,7 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
             names=full_names(names[pk]),
             score=rank_score(parsed, names[pk]),
             site_id=site_id,
-            year_off=abs(dob.year - parsed.year) if parsed.year and dob else 0,
+            year_off=(abs(dob.year - parsed.year) if dob else 1) if parsed.year else 0,
         )
         for pk, number, site_id, dob in visible
     ]
@@ -400,7 +400,7 @@ def duplicate_candidates(
     ]
     ids: list[uuid.UUID] = []
     if date_of_birth is not None:
-        years = [search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)]
+        years = [search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)] + [search.NO_YEAR]
         narrowed = [c + [(years, [])] for c in conjunctions]
         ids = search.candidates(narrowed, site_ids=sites, limit=DUPLICATE_CANDIDATES)
     more = search.candidates(conjunctions, site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)

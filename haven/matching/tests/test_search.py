@@ -196,6 +196,10 @@ def test_a_year_typed_with_the_name_brings_the_namesake_born_then_first(personas
     ids = [h.person_id for h in person_search(user=personas.registrar, query="Mohammad Ali Hasan 1974")]
     assert wanted.pk in ids and len(ids) <= 2
     assert parse_query("Мухаммед Али Хасан 1973").year == 1973
+    # A namesake whose date of birth is unknown cannot be ruled out by the year: shown, after.
+    unknown = make_person(site=personas.site_a, names=names, dob=None)
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Мухаммед Али Хасан 1973")]
+    assert ids[0] == wanted.pk and unknown.pk in ids
 
 
 def test_the_namesake_without_extra_parts_comes_before_longer_names(personas):
