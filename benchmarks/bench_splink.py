@@ -1,12 +1,14 @@
 """Haven's batch engine next to Splink 5 (DuckDB) on the same synthetic records.
 
-    .venv/bin/pip install splink==5.0.0          # not a Haven dependency; only for this benchmark
+    .venv/bin/pip install -e '.[splink]'         # Splink is an optional extra
     .venv/bin/python -m benchmarks.bench_splink                 # 10k and 100k records
     .venv/bin/python -m benchmarks.bench_splink --sizes 10000
 
 Records come from ``benchmarks/synthetic.py`` (same seed as
 ``bench_dedupe``), so the three engines see identical input. Splink runs
-twice:
+twice, with the two configurations defined in
+``haven.matching.splink_engine`` (shared with ``manage.py dedupe_splink``,
+which runs the best one on a file):
 
 - *plain*: the raw name columns, Jaro-Winkler comparisons, blocking on raw
   names and the date of birth;
@@ -49,121 +51,16 @@ def _prf(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[floa
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _table(records: list[SynthRecord], *, normalised: bool) -> Any:
-    import pyarrow as pa
-
-    cols: dict[str, list[Any]] = {
-        "unique_id": [],
-        "given": [],
-        "father": [],
-        "family": [],
-        "dob": [],
-        "year": [],
-        "md": [],
-        "sex": [],
-    }
-    if normalised:
-        from haven.matching.core.normalize import normalize_name
-
-        for c in ("given_lat", "father_lat", "family_lat"):
-            cols[c] = []
-    for r in records:
-        cols["unique_id"].append(r.record_id)
-        for c, v in (("given", r.given_name), ("father", r.father_name), ("family", r.family_name)):
-            if normalised:
-                n = normalize_name(v) if v else None
-                cols[c].append(n.key if n else None)
-                cols[c + "_lat"].append(n.latin if n else None)
-            else:
-                cols[c].append(v or None)
-        dob = r.date_of_birth or None
-        cols["dob"].append(dob)
-        cols["year"].append(dob[:4] if dob else None)
-        # month-day sorted, so that a swapped day and month agree here
-        cols["md"].append("-".join(sorted((dob[5:7], dob[8:10]))) if dob else None)
-        cols["sex"].append(r.sex or None)
-    return pa.table(cols)
-
-
-def _settings(normalised: bool) -> Any:
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    if not normalised:
-        comparisons = [
-            cl.JaroWinklerAtThresholds("given", [0.92, 0.8]),
-            cl.JaroWinklerAtThresholds("father", [0.92, 0.8]),
-            cl.JaroWinklerAtThresholds("family", [0.92, 0.8]),
-            cl.LevenshteinAtThresholds("dob", [1, 2]),
-            cl.ExactMatch("sex"),
-        ]
-        blocking = [
-            block_on("given", "family"),
-            block_on("given", "father"),
-            block_on("father", "family"),
-            block_on("dob"),
-        ]
-    else:
-
-        def name(col: str) -> Any:
-            return cl.CustomComparison(
-                output_column_name=col,
-                comparison_levels=[
-                    cll.NullLevel(col),
-                    cll.ExactMatchLevel(col),
-                    cll.JaroWinklerLevel(col + "_lat", 0.92),
-                    cll.JaroWinklerLevel(col + "_lat", 0.8),
-                    cll.ElseLevel(),
-                ],
-            )
-
-        comparisons = [
-            name("given"),
-            name("father"),
-            name("family"),
-            cl.CustomComparison(
-                output_column_name="dob",
-                comparison_levels=[
-                    cll.NullLevel("dob"),
-                    cll.ExactMatchLevel("dob"),
-                    cll.And(cll.ExactMatchLevel("year"), cll.ExactMatchLevel("md")),
-                    cll.LevenshteinLevel("dob", 1),
-                    cll.ExactMatchLevel("year"),
-                    cll.ElseLevel(),
-                ],
-            ),
-            cl.ExactMatch("sex"),
-        ]
-        blocking = [
-            block_on("given", "family"),
-            block_on("given", "father"),
-            block_on("father", "family"),
-            block_on("dob", "given"),
-            block_on("dob", "family"),
-        ]
-    return SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=comparisons,
-        blocking_rules_to_generate_predictions=blocking,
-        retain_intermediate_calculation_columns=False,
-    )
-
-
 def run_splink(records: list[SynthRecord], truth: set[tuple[str, str]], *, normalised: bool) -> dict[str, Any]:
-    from splink import Linker, block_on
     from splink.backends.duckdb import DuckDBAPI
 
+    from haven.matching import splink_engine
+
     t0 = time.perf_counter()
-    db_api = DuckDBAPI()
-    df = db_api.register(_table(records, normalised=normalised), table_name="records")
-    linker = Linker(df, _settings(normalised), log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given", "father", "family", "dob")], recall=0.6
+    linker = splink_engine.linker_for(
+        splink_engine.records_table(records, normalised=normalised), DuckDBAPI(), normalised=normalised
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family"))
+    splink_engine.train(linker)
     predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
     rows = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability").fetchall()
     seconds = time.perf_counter() - t0
@@ -192,71 +89,13 @@ def run_haven(n: int, seed: int, workers: int | None) -> dict[str, Any]:
     }
 
 
-def dedupe_file(source: Path, output: Path, threshold: float = 0.9) -> int:
-    """National-scale batch on Splink itself: a dedupe CSV in, ``record_id_a,record_id_b,score`` out.
-
-    Uses the *best* configuration (Haven's keys as input) on DuckDB; for
-    Spark, build the same settings with ``splink.backends.spark.SparkAPI``.
-    """
-    import csv
-
-    from haven.matching.core.dedupe import read_csv
-
-    records = [
-        SynthRecord(
-            r.record_id,
-            0,
-            r.given_name,
-            r.father_name,
-            r.family_name,
-            r.date_of_birth.isoformat() if r.date_of_birth else "",
-            r.sex,
-            r.place_of_birth,
-        )
-        for r in read_csv(source)
-    ]
-    from splink import Linker, block_on
-    from splink.backends.duckdb import DuckDBAPI
-
-    db_api = DuckDBAPI()
-    linker = Linker(
-        db_api.register(_table(records, normalised=True), table_name="records"), _settings(True), log_level=None
-    )
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given", "father", "family", "dob")], recall=0.6
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family"))
-    rel = linker.inference.predict(threshold_match_probability=threshold).as_duckdbpyrelation()
-    n = 0
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(("record_id_a", "record_id_b", "score"))
-        for a, b, p in rel.select("unique_id_l, unique_id_r, match_probability").fetchall():
-            w.writerow((min(a, b), max(a, b), f"{p:.4f}"))
-            n += 1
-    return n
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    ap.add_argument(
-        "--input", type=Path, help="dedupe a CSV (manage.py dedupe format) with Splink instead of benchmarking"
-    )
-    ap.add_argument("--output", type=Path, help="pairs CSV written with --input")
     ap.add_argument("--seed", type=int, default=42, help="same default as bench_dedupe")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    if args.input:
-        if not args.output:
-            ap.error("--input needs --output")
-        t0 = time.perf_counter()
-        n = dedupe_file(args.input, args.output)
-        print(f"{n} pairs written to {args.output} in {time.perf_counter() - t0:.1f} s")
-        return 0
     results = []
     lines = [
         "| records | engine | threshold | precision | recall | F1 | pairs | seconds |",

@@ -30,8 +30,36 @@ Progress = Callable[[str, float], None]
 """Called with a stage name and the fraction done (0..1) of that stage."""
 
 
+def gettext_noop(message: str) -> str:
+    """Mark an English message for the translation catalogs without translating it.
+
+    The core has no Django; Babel's extractor (``manage.py translations
+    update``) finds these calls by name, and the management commands
+    translate ``DedupeInputError.template`` with Django's ``gettext``.
+    """
+    return message
+
+
 class DedupeInputError(ValueError):
-    """The input cannot be deduplicated; the message names the line and the problem."""
+    """The input cannot be deduplicated; the message names the line and the problem.
+
+    ``template`` is an English message with ``%(name)s`` placeholders and
+    ``params`` their values, so that a caller with translations (the
+    ``dedupe`` and ``dedupe_splink`` commands) can show the message in the
+    user's language: ``gettext(exc.template) % exc.params``. ``str(exc)`` is
+    the English message.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A field's value as quoted in a message: escaped, and cut if long."""
+    text = repr(value)[1:-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +83,9 @@ def _parse_date(value: str, lineno: int) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise DedupeInputError(
-            f"line {lineno}: date_of_birth {value!r} is not a valid date in the form YYYY-MM-DD"
+            gettext_noop("line %(line)d: date_of_birth '%(value)s' is not a valid date in the form YYYY-MM-DD"),
+            line=lineno,
+            value=_shown(value),
         ) from None
 
 
@@ -75,28 +105,44 @@ def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
     """Validate and stream records from a dedupe CSV (see ``CSV_HEADER``)."""
     path = Path(path)
     if not path.exists():
-        raise DedupeInputError(f"{path}: no such file")
+        raise DedupeInputError(gettext_noop("no such file"))
     if path.stat().st_size == 0:
-        raise DedupeInputError(f"{path}: the file is empty; expected the header {','.join(CSV_HEADER)}")
+        raise DedupeInputError(
+            gettext_noop("the file is empty; expected the header %(header)s"), header=",".join(CSV_HEADER)
+        )
     seen: dict[str, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader, None)
             if header is None or tuple(h.strip() for h in header) != CSV_HEADER:
-                got = ",".join(header or [])
-                raise DedupeInputError(f"line 1: expected the header {','.join(CSV_HEADER)!r}, got {got!r}")
+                raise DedupeInputError(
+                    gettext_noop("line %(line)d: expected the header '%(expected)s', got '%(got)s'"),
+                    line=1,
+                    expected=",".join(CSV_HEADER),
+                    got=_shown(",".join(header or []), limit=200),
+                )
             for row in reader:
                 lineno = reader.line_num
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 if len(row) != len(CSV_HEADER):
-                    raise DedupeInputError(f"line {lineno}: expected {len(CSV_HEADER)} fields, got {len(row)}")
+                    raise DedupeInputError(
+                        gettext_noop("line %(line)d: expected %(expected)d fields, got %(got)d"),
+                        line=lineno,
+                        expected=len(CSV_HEADER),
+                        got=len(row),
+                    )
                 rid = row[0].strip()
                 if not rid:
-                    raise DedupeInputError(f"line {lineno}: record_id is empty")
+                    raise DedupeInputError(gettext_noop("line %(line)d: record_id is empty"), line=lineno)
                 if rid in seen:
-                    raise DedupeInputError(f"line {lineno}: record_id {rid!r} already used on line {seen[rid]}")
+                    raise DedupeInputError(
+                        gettext_noop("line %(line)d: record_id '%(record_id)s' already used on line %(first)d"),
+                        line=lineno,
+                        record_id=_shown(rid),
+                        first=seen[rid],
+                    )
                 seen[rid] = lineno
                 yield PersonRecord(
                     record_id=rid,
@@ -110,10 +156,14 @@ def read_csv(path: str | os.PathLike[str]) -> Iterable[PersonRecord]:
         except UnicodeDecodeError as exc:
             bad = _first_non_utf8_line(path)
             raise DedupeInputError(
-                f"line {bad}: the file is not UTF-8 ({exc.reason}); save it as UTF-8 and try again"
+                gettext_noop("line %(line)d: the file is not UTF-8 (%(reason)s); save it as UTF-8 and try again"),
+                line=bad,
+                reason=exc.reason,
             ) from None
         except csv.Error as exc:
-            raise DedupeInputError(f"line {reader.line_num}: malformed CSV ({exc})") from None
+            raise DedupeInputError(
+                gettext_noop("line %(line)d: malformed CSV (%(detail)s)"), line=reader.line_num, detail=str(exc)
+            ) from None
 
 
 def prepare_all(records: Iterable[PersonRecord], progress: Progress | None = None) -> list[PreparedRecord]:

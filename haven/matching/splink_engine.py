@@ -1,0 +1,384 @@
+"""Splink 5 on Haven's records: the configuration, its training and a batch run.
+
+One definition shared by ``manage.py dedupe_splink`` (national-scale batch
+deduplication) and ``benchmarks/bench_splink.py`` (Haven's engine next to
+Splink). Plain Python like the core: no Django import, and Splink, DuckDB
+and pyarrow are imported only when used (``pip install 'haven[splink]'``).
+
+Two configurations:
+
+- *plain*: the raw name columns, Jaro-Winkler comparisons, blocking on raw
+  names and the date of birth (the benchmark's baseline);
+- *best*: Haven's normalised forms as input (the cross-script phonetic key
+  and the Latin reading of each name from ``haven.matching.core``),
+  comparisons that agree first on the key, then on Jaro-Winkler of the
+  Latin reading, a date comparison that knows swapped day/month and
+  year-only dates, and blocking on pairs of keys. The batch command uses
+  this one.
+
+Both are trained unsupervised (u by random sampling, m by EM), as Splink's
+documentation recommends (``train``). See docs/matching.md, "National
+scale: Splink".
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+INSTALL_HINT = "pip install 'haven[splink]'"
+DEFAULT_THRESHOLD = 0.9
+"""Match probability at or above which a pair is written: Splink's best
+threshold for the best configuration at 10k records in the benchmark
+(docs/performance.md, "Haven's batch engine next to Splink")."""
+BATCH_ROWS = 50_000
+"""Records normalised and loaded into DuckDB at a time, so that Python never
+holds the whole file."""
+OUTPUT_HEADER = ("record_id_a", "record_id_b", "score")
+DEFAULT_PRIOR = 0.0001
+"""Splink's own default probability that two random records match, kept
+when the data gives no usable estimate (too small or too clean)."""
+
+Progress = Callable[[str, float], None]
+"""Called with a stage name and the fraction done (0..1) of that stage."""
+
+
+class SplinkMissing(ImportError):
+    """Splink (or DuckDB or pyarrow) is not installed."""
+
+
+class SplinkRecord(Protocol):
+    """What a record needs: ``PersonRecord`` (core) and ``SynthRecord`` (benchmarks) both fit."""
+
+    record_id: str
+    given_name: str
+    father_name: str
+    family_name: str
+    sex: str
+
+    @property
+    def date_of_birth(self) -> date | str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SplinkReport:
+    """What a batch run did, for the command's summary."""
+
+    records: int
+    pairs_written: int
+    seconds: float
+    output_path: str
+
+
+def require_splink() -> None:
+    """Raise ``SplinkMissing`` unless Splink and its DuckDB backend can be imported."""
+    try:
+        import duckdb  # noqa: F401
+        import pyarrow  # noqa: F401
+        import splink  # noqa: F401
+        from splink.backends.duckdb import DuckDBAPI  # noqa: F401
+    except ImportError as exc:
+        raise SplinkMissing(f"Splink is not installed: {INSTALL_HINT}") from exc
+
+
+# --- Input table -----------------------------------------------------------------
+
+
+def columns(*, normalised: bool) -> tuple[str, ...]:
+    """The input table's columns, in order."""
+    base = ("unique_id", "given", "father", "family", "dob", "year", "md", "sex")
+    return base + ("given_lat", "father_lat", "family_lat") if normalised else base
+
+
+def _rows(records: Iterable[SplinkRecord], *, normalised: bool) -> Iterator[dict[str, Any]]:
+    if normalised:
+        from haven.matching.core.normalize import normalize_name
+    for r in records:
+        row: dict[str, Any] = {"unique_id": r.record_id}
+        for c, v in (("given", r.given_name), ("father", r.father_name), ("family", r.family_name)):
+            if normalised:
+                n = normalize_name(v) if v else None
+                row[c] = n.key if n else None
+                row[c + "_lat"] = n.latin if n else None
+            else:
+                row[c] = v or None
+        d = r.date_of_birth
+        dob = (d.isoformat() if isinstance(d, date) else d) or None
+        row["dob"] = dob
+        row["year"] = dob[:4] if dob else None
+        # month-day sorted, so that a swapped day and month agree here
+        row["md"] = "-".join(sorted((dob[5:7], dob[8:10]))) if dob else None
+        row["sex"] = r.sex or None
+        yield row
+
+
+def records_table(records: Iterable[SplinkRecord], *, normalised: bool) -> Any:
+    """A pyarrow table of the records, as Splink's input."""
+    import pyarrow as pa
+
+    names = columns(normalised=normalised)
+    cols: dict[str, list[Any]] = {c: [] for c in names}
+    for row in _rows(records, normalised=normalised):
+        for c in names:
+            cols[c].append(row[c])
+    return pa.table({c: pa.array(cols[c], type=pa.string()) for c in names})
+
+
+# --- Settings and training -------------------------------------------------------
+
+
+def settings(*, normalised: bool) -> Any:
+    """Splink ``SettingsCreator`` for the plain or the best configuration."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    comparisons: list[Any]
+    blocking: list[Any]
+    if not normalised:
+        comparisons = [
+            cl.JaroWinklerAtThresholds("given", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("father", [0.92, 0.8]),
+            cl.JaroWinklerAtThresholds("family", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("dob", [1, 2]),
+            cl.ExactMatch("sex"),
+        ]
+        blocking = [
+            block_on("given", "family"),
+            block_on("given", "father"),
+            block_on("father", "family"),
+            block_on("dob"),
+        ]
+    else:
+
+        def name(col: str) -> Any:
+            return cl.CustomComparison(
+                output_column_name=col,
+                comparison_levels=[
+                    cll.NullLevel(col),
+                    cll.ExactMatchLevel(col),
+                    cll.JaroWinklerLevel(col + "_lat", 0.92),
+                    cll.JaroWinklerLevel(col + "_lat", 0.8),
+                    cll.ElseLevel(),
+                ],
+            )
+
+        comparisons = [
+            name("given"),
+            name("father"),
+            name("family"),
+            cl.CustomComparison(
+                output_column_name="dob",
+                comparison_levels=[
+                    cll.NullLevel("dob"),
+                    cll.ExactMatchLevel("dob"),
+                    cll.And(cll.ExactMatchLevel("year"), cll.ExactMatchLevel("md")),
+                    cll.LevenshteinLevel("dob", 1),
+                    cll.ExactMatchLevel("year"),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.ExactMatch("sex"),
+        ]
+        blocking = [
+            block_on("given", "family"),
+            block_on("given", "father"),
+            block_on("father", "family"),
+            block_on("dob", "given"),
+            block_on("dob", "family"),
+        ]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def train(linker: Any, progress: Progress | None = None) -> list[str]:
+    """Unsupervised training: the prior, u by random sampling, m by EM on two blocking rules.
+
+    A step that finds no record pairs to learn from (small or very clean
+    data) is skipped, and Splink uses its default values for what that step
+    would have estimated; returns the names of the skipped steps.
+    """
+    from splink import block_on
+    from splink.internals.exceptions import EMTrainingException  # not exported publicly in 5.0
+
+    def prior() -> None:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("given", "father", "family", "dob")], recall=0.6
+        )
+        # No exact matches at all (or nothing else) gives 0 (or 1), with
+        # which predict() fails: keep Splink's default prior instead.
+        # (Splink 5.0 has no public setter; the version is pinned.)
+        if not 0.0 < linker._settings_obj._probability_two_random_records_match < 1.0:
+            linker._settings_obj._probability_two_random_records_match = DEFAULT_PRIOR
+            raise ValueError("no usable prior")
+
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("prior", prior),
+        ("u", lambda: linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)),
+        ("em dob", lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))),
+        (
+            "em given+family",
+            lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family")),
+        ),
+    ]
+    skipped = []
+    for n, (name, step) in enumerate(steps, 1):
+        try:
+            step()
+        except (EMTrainingException, ValueError):  # too few pairs to learn from
+            skipped.append(name)
+        if progress:
+            progress("train", n / len(steps))
+    return skipped
+
+
+def linker_for(table: Any, db_api: Any, *, normalised: bool) -> Any:
+    """A Splink ``Linker`` over ``table`` (a pyarrow table, or the name of a table in the database)."""
+    from splink import Linker
+
+    return Linker(db_api.register(table, table_name="records"), settings(normalised=normalised), log_level=None)
+
+
+# --- Batch -----------------------------------------------------------------------
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def duckdb_connection(*, memory_limit: str | None = None, temp_dir: str | os.PathLike[str] | None = None) -> Any:
+    """An in-memory DuckDB connection that spills to ``temp_dir`` above ``memory_limit``.
+
+    ``memory_limit`` is DuckDB's setting (e.g. ``"8GB"``; DuckDB's default
+    is 80% of the machine's memory); a bad value raises ``ValueError``.
+    """
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        if memory_limit:
+            con.execute(f"SET memory_limit = {_sql_string(memory_limit)}")
+        if temp_dir is not None:
+            con.execute(f"SET temp_directory = {_sql_string(str(temp_dir))}")
+    except duckdb.Error as exc:
+        con.close()
+        raise ValueError(str(exc)) from None
+    return con
+
+
+def load_records(con: Any, records: Iterable[SplinkRecord]) -> int:
+    """Normalise records into the DuckDB table ``records`` (best configuration), in batches.
+
+    Returns the number of records. ``records`` may raise (e.g.
+    ``DedupeInputError`` from ``read_csv``) part-way; nothing is written
+    outside DuckDB.
+    """
+    names = columns(normalised=True)
+    con.execute("CREATE TABLE records (" + ", ".join(f"{c} VARCHAR" for c in names) + ")")
+    total = 0
+    batch: list[SplinkRecord] = []
+
+    def flush() -> None:
+        if batch:
+            con.register("records_batch", records_table(batch, normalised=True))
+            con.execute("INSERT INTO records SELECT * FROM records_batch")
+            con.unregister("records_batch")
+            batch.clear()
+
+    for r in records:
+        batch.append(r)
+        total += 1
+        if len(batch) >= BATCH_ROWS:
+            flush()
+    flush()
+    return total
+
+
+def dedupe_records_to_csv(
+    records: Iterable[SplinkRecord],
+    output_path: str | os.PathLike[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    memory_limit: str | None = None,
+    temp_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    on_skipped: Callable[[list[str]], None] | None = None,
+) -> SplinkReport:
+    """Deduplicate records with Splink's best configuration on DuckDB; write the pairs as CSV.
+
+    Writes ``record_id_a,record_id_b,score`` (ids sorted within and across
+    pairs; score = Splink's match probability, 4 decimals) for pairs at or
+    above ``threshold``. The file appears only when complete: the pairs go
+    to a temporary file beside it first, so bad input or a failure leaves
+    no output. DuckDB spills to ``temp_dir`` (default: a temporary folder
+    beside the output, removed afterwards) when it reaches ``memory_limit``.
+    ``on_skipped`` hears which training steps the data was too small for
+    (see ``train``).
+    """
+    require_splink()
+    from splink.backends.duckdb import DuckDBAPI
+
+    t0 = time.perf_counter()
+    output = Path(output_path)
+    with tempfile.TemporaryDirectory(prefix=".haven-splink-", dir=temp_dir or output.parent) as spill:
+        con = duckdb_connection(memory_limit=memory_limit, temp_dir=spill)
+        try:
+            n = load_records(con, records)
+            partial = output.with_name(f".{output.name}.partial")
+            try:
+                if n < 2:
+                    _write_empty(partial)
+                    written = 0
+                else:
+                    linker = linker_for("records", DuckDBAPI(con), normalised=True)
+                    skipped = train(linker, progress)
+                    if skipped and on_skipped:
+                        on_skipped(skipped)
+                    if progress:
+                        progress("predict", 0.0)
+                    predictions = linker.inference.predict(threshold_match_probability=threshold)
+                    if progress:
+                        progress("predict", 1.0)
+                    written = _copy_pairs(con, predictions.physical_name, partial, threshold)
+                os.replace(partial, output)
+            finally:
+                partial.unlink(missing_ok=True)
+        finally:
+            con.close()
+    if progress:
+        progress("done", 1.0)
+    return SplinkReport(n, written, time.perf_counter() - t0, str(output))
+
+
+def _write_empty(path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(OUTPUT_HEADER)
+
+
+def _copy_pairs(con: Any, table: str, path: Path, threshold: float) -> int:
+    """Write the predicted pairs with DuckDB (sorted, spilling if need be); returns how many."""
+    a, b, s = OUTPUT_HEADER
+    # Every part is ours: Splink's table name, a float, and a quoted path.
+    sql = f"""
+        COPY (
+            SELECT least(unique_id_l, unique_id_r) AS {a},
+                   greatest(unique_id_l, unique_id_r) AS {b},
+                   printf('%.4f', match_probability) AS {s}
+            FROM {table}
+            WHERE match_probability >= {float(threshold)!r}
+            ORDER BY 1, 2
+        ) TO {_sql_string(str(path))} (FORMAT csv, HEADER true, DELIMITER ',')
+    """  # noqa: S608
+    result = con.execute(sql).fetchone()
+    return int(result[0]) if result else 0
