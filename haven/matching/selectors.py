@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -334,7 +334,20 @@ def _population() -> int:
     return max(1_000, n)
 
 
-def person_records(person: Person, names: dict[tuple[str, str], str]) -> list[PersonRecord]:
+class PersonFacts(NamedTuple):
+    """The fields of a person the scorer reads (cheaper to fetch than the model)."""
+
+    pk: uuid.UUID
+    date_of_birth: date | None
+    dob_precision: str
+    sex: str
+    place_of_birth: str
+
+
+FACT_FIELDS = ("pk", "date_of_birth", "dob_precision", "sex", "place_of_birth")
+
+
+def person_records(person: Person | PersonFacts, names: dict[tuple[str, str], str]) -> list[PersonRecord]:
     """One core PersonRecord per script the person's names are written in."""
     scripts = [s for s in SCRIPT_ORDER if any((p, s) in names for p in PART_ORDER)] or ["la"]
     out = []
@@ -421,22 +434,33 @@ def duplicate_candidates(
         place_of_birth=place_of_birth or "",
     )
     freq = NameFrequencies(population=_population())
-    new_prepared = prepare(new, freq)
-    persons = list(_visible_persons(user, ids))
-    names = _names_by_person([p.pk for p in persons])
-    scored: list[tuple[float, Person, PersonRecord]] = []
-    for p in persons:
+    cache: dict[tuple[str, str], Any] = {}
+    new_prepared = prepare(new, freq, cache=cache)
+    # Score on the few fields the scorer reads; load whole persons for the best only.
+    facts = [
+        PersonFacts(*row)
+        for row in scope(user, Person.objects.filter(pk__in=ids), roles.PERSON_VIEW)  # type: ignore[misc]
+        .exclude(status_id=MERGED_STATUS)
+        .order_by()
+        .values_list(*FACT_FIELDS)
+    ]
+    names = _names_by_person([f.pk for f in facts])
+    scored: list[tuple[float, uuid.UUID, PersonRecord]] = []
+    for f in facts:
         best: tuple[float, PersonRecord] | None = None
-        for rec in person_records(p, names.get(p.pk, {})):
-            s = score_prepared(new_prepared, prepare(rec, freq))
+        for rec in person_records(f, names.get(f.pk, {})):
+            s = score_prepared(new_prepared, prepare(rec, freq, cache=cache))
             if best is None or s > best[0]:
                 best = (s, rec)
         if best and best[0] >= POSSIBLE:
-            scored.append((best[0], p, best[1]))
+            scored.append((best[0], f.pk, best[1]))
     scored.sort(key=lambda t: -t[0])
+    scored = scored[:limit]
+    persons = {p.pk: p for p in _visible_persons(user, [pk for _, pk, _ in scored])}
     today = timezone.localdate()
     out = []
-    for s, p, rec in scored[:limit]:
+    for s, pk, rec in scored:
+        p = persons[pk]
         reasons = score_pair(new, rec, frequencies=freq).reasons if explain else ()
         dob = p.date_of_birth
         age = None

@@ -183,19 +183,38 @@ def _norm_sex(sex: str) -> str:
     return {"m": "m", "f": "f", "ж": "f", "м": "m", "w": "f", "ذ": "m", "أ": "f", "ا": "f"}.get(s, "")
 
 
-def prepare(record: PersonRecord, frequencies: NameFrequencies | None = None) -> PreparedRecord:
-    """Normalise one record once so that scoring many pairs is cheap."""
+def prepare(
+    record: PersonRecord,
+    frequencies: NameFrequencies | None = None,
+    *,
+    cache: dict[tuple[str, str], _Part | None] | None = None,
+) -> PreparedRecord:
+    """Normalise one record once so that scoring many pairs is cheap.
+
+    ``cache``: a dict the caller keeps across records scored with the same
+    ``frequencies``, so that common names are normalised once.
+    """
     freq = frequencies or _DEFAULT_FREQ
+
+    def part(text: str, role: str) -> _Part | None:
+        key = (text, role)
+        if cache is not None and key in cache:
+            return cache[key]
+        value = _place_part(text) if role == "place" else _part(text, freq, family=role == "family")
+        if cache is not None:
+            cache[key] = value
+        return value
+
     return PreparedRecord(
         record.record_id,
-        _part(record.given_name, freq, family=False),
-        _part(record.father_name, freq, family=False),
-        _part(record.grandfather_name, freq, family=False),
-        _part(record.family_name, freq, family=True),
+        part(record.given_name, "given"),
+        part(record.father_name, "given"),
+        part(record.grandfather_name, "given"),
+        part(record.family_name, "family"),
         record.date_of_birth,
         record.dob_precision,
         _norm_sex(record.sex),
-        _place_part(record.place_of_birth),
+        part(record.place_of_birth, "place"),
         frozenset(record.household_member_ids),
         freq.prior_bits,
     )
