@@ -132,9 +132,9 @@ def index_text(
         seen.setdefault(form, None)
     if parts is not None:
         present = set(parts)
-        for part, token in MISSING_PART_TOKENS.items():
+        for part, marker in MISSING_PART_TOKENS.items():
             if part not in present:
-                seen.setdefault(token, None)
+                seen.setdefault(marker, None)
     seen.setdefault(year_token(date_of_birth.year) if date_of_birth is not None else NO_YEAR, None)
     seen.setdefault(site_token(site_id), None)
     # Leading and trailing spaces let pg_trgm's LIKE patterns anchor on words.
@@ -249,7 +249,7 @@ def missing_or_fuzzy(group: Group, part: str | None) -> Group:
     return (exact + [token] if token else exact), prefixes
 
 
-def relaxed(groups: Sequence[Group]) -> list[list[Group]]:
+def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     """Conjunctions for the tiers after the strict one (each tier: a list of AND-lists).
 
     Three words or more:
