@@ -202,8 +202,11 @@ def settings(*, normalised: bool) -> Any:
     )
 
 
-def train(linker: Any, progress: Progress | None = None) -> list[str]:
+def train(linker: Any, progress: Progress | None = None, *, max_pairs: float = 2e6) -> list[str]:
     """Unsupervised training: the prior, u by random sampling, m by EM on two blocking rules.
+
+    ``max_pairs`` is the random sample for u (Splink suggests more on a
+    cluster, where sampling is cheap).
 
     A step that finds no record pairs to learn from (small or very clean
     data) is skipped, and Splink uses its default values for what that step
@@ -225,7 +228,7 @@ def train(linker: Any, progress: Progress | None = None) -> list[str]:
 
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("prior", prior),
-        ("u", lambda: linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)),
+        ("u", lambda: linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)),
         ("em dob", lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))),
         (
             "em given+family",
