@@ -214,3 +214,21 @@ def test_dedupe_out_of_memory_points_to_dedupe_splink(tmp_path, monkeypatch):
     # ... and that command exists and reads the same file.
     call_command("dedupe_splink", str(src), "-o", str(tmp_path / "p.csv"), "--quiet")
     assert read_pairs(tmp_path / "p.csv") == []
+
+
+@pytest.mark.parametrize(
+    ("command", "engine"),
+    [("dedupe", "core.dedupe.dedupe_csv"), ("dedupe_splink", "splink_engine.dedupe_records_to_csv")],
+)
+def test_a_file_that_cannot_be_written_is_named(tmp_path, monkeypatch, command, engine):
+    module, function = engine.rsplit(".", 1)
+    out = tmp_path / "p.csv"
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(out))
+
+    monkeypatch.setattr(f"haven.matching.{module}.{function}", refused)
+    src = write(tmp_path, f"{HEADER}\n")
+    with pytest.raises(CommandError) as caught:
+        call_command(command, str(src), "-o", str(out), "--quiet", "--language", "ru")
+    assert str(caught.value) == f"Не удалось прочитать или записать {out}: Permission denied"

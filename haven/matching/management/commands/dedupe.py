@@ -61,6 +61,14 @@ def input_error_message(exc: Exception, source: Path) -> str:
     return f"{source}: {message}"
 
 
+def file_error_message(exc: OSError) -> str:
+    """A file that cannot be read or written (permissions, a full disk), in the active language."""
+    return gettext("Could not read or write %(path)s: %(error)s") % {
+        "path": exc.filename or "?",
+        "error": exc.strerror or exc,
+    }
+
+
 def stage_name(stage: str) -> str:
     """A progress stage (the engines' English names) in the active language."""
     names = {
@@ -150,6 +158,8 @@ class Command(BaseCommand):
             raise CommandError(
                 gettext("Not enough memory for this file; split it or use manage.py dedupe_splink.")
             ) from None
+        except OSError as exc:
+            raise CommandError(file_error_message(exc)) from None
         self.stdout.write(
             gettext(
                 "%(records)d records, %(candidates)d pairs compared, "

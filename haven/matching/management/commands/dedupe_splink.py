@@ -22,7 +22,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext
 
 from .dedupe import Command as DedupeCommand
-from .dedupe import input_error_message
+from .dedupe import file_error_message, input_error_message
 
 READ_PROGRESS_EVERY = 50_000
 
@@ -125,6 +125,8 @@ class Command(DedupeCommand):
                     "and give --temp-dir on a disk with free space."
                 )
             ) from None
+        except OSError as exc:
+            raise CommandError(file_error_message(exc)) from None
         except duckdb.IOException as exc:
             raise CommandError(
                 gettext("DuckDB could not write its temporary files (%(error)s); give --temp-dir with free space.")
