@@ -226,20 +226,30 @@ def train(linker: Any, progress: Progress | None = None, *, max_pairs: float = 2
             linker._settings_obj._probability_two_random_records_match = DEFAULT_PRIOR
             raise ValueError("no usable prior")
 
-    steps: list[tuple[str, Callable[[], Any]]] = [
-        ("prior", prior),
-        ("u", lambda: linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)),
-        ("em dob", lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))),
+    # Each step, and what it raises when the data has too few pairs for it.
+    steps: list[tuple[str, Callable[[], Any], type[Exception]]] = [
+        ("prior", prior, ValueError),
+        (
+            "u",
+            lambda: linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1),
+            EMTrainingException,
+        ),
+        (
+            "em dob",
+            lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob")),
+            EMTrainingException,
+        ),
         (
             "em given+family",
             lambda: linker.training.estimate_parameters_using_expectation_maximisation(block_on("given", "family")),
+            EMTrainingException,
         ),
     ]
     skipped = []
-    for n, (name, step) in enumerate(steps, 1):
+    for n, (name, step, too_few_pairs) in enumerate(steps, 1):
         try:
             step()
-        except (EMTrainingException, ValueError):  # too few pairs to learn from
+        except too_few_pairs:
             skipped.append(name)
         if progress:
             progress("train", n / len(steps))

@@ -232,3 +232,24 @@ def test_a_file_that_cannot_be_written_is_named(tmp_path, monkeypatch, command, 
     with pytest.raises(CommandError) as caught:
         call_command(command, str(src), "-o", str(out), "--quiet", "--language", "ru")
     assert str(caught.value) == f"Не удалось прочитать или записать {out}: Permission denied"
+
+
+def test_a_tiny_file_still_finds_cross_script_duplicates(tmp_path, capsys):
+    src = write(
+        tmp_path,
+        f"{HEADER}\n1,محمد,أحمد,الحسن,1985-03-14,M,\n2,Mohammad,Ahmad,Al-Hasan,1985-03-14,M,\n"
+        "3,Ali,Ahmad,Al-Hasan,1987-01-01,M,\n4,Мухаммед,Ахмед,Аль-Хасан,1985-03-14,M,\n",
+    )
+    out = tmp_path / "pairs.csv"
+    call_command("dedupe_splink", str(src), "--output", str(out), "--language", "ru")
+    assert {(a, b) for a, b, _ in read_pairs(out)} == {("1", "2"), ("1", "4"), ("2", "4")}  # not the brother (3)
+    assert "Записей: 4; в " in capsys.readouterr().out
+
+
+def test_a_file_with_nothing_to_learn_from_says_so(tmp_path, capsys):
+    # No two records share a date or a name: Splink can estimate nothing.
+    src = write(tmp_path, f"{HEADER}\n1,Ali,Omar,Hasan,,M,\n2,Rami,Said,Khalil,,M,\n3,Lina,Adel,Haddad,,F,\n")
+    out = tmp_path / "pairs.csv"
+    call_command("dedupe_splink", str(src), "--output", str(out), "--language", "ar")
+    assert read_pairs(out) == []
+    assert "السجلات المتشابهة أقل من أن تكفي لتقدير جزء من نموذج Splink" in capsys.readouterr().err
