@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,9 +96,8 @@ class Command(DedupeCommand):
         progress = self.progress(options)
         expected = _count_lines(source) if source.is_file() else 1
 
-        def counted(records: Iterator[Any]) -> Iterator[Any]:
-            n = 0
-            for n, record in enumerate(records, 1):  # noqa: B007 - n is the count after the loop
+        def counted(records: Iterable[Any]) -> Iterator[Any]:
+            for n, record in enumerate(records, 1):
                 if n % READ_PROGRESS_EVERY == 0:
                     progress("read", min(1.0, n / expected))
                 yield record
@@ -108,7 +107,7 @@ class Command(DedupeCommand):
 
         try:
             report = splink_engine.dedupe_records_to_csv(
-                counted(iter(read_csv(source))),
+                counted(read_csv(source)),
                 output,
                 threshold=options["threshold"],
                 memory_limit=memory_limit,
