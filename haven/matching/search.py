@@ -36,6 +36,7 @@ which relaxes the query in tiers when it brings too few (see
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ from haven.matching.core.scripts import fold_token
 MIN_QUERY_CHARS = 2
 """Search starts at this many letters: one letter matches a fifth of any registry."""
 SITE_TOKEN_LIMIT = 8
-"""Up to this many sites are matched inside the full-text index; beyond, by a column filter."""
+"""Up to this many sites are matched inside the full-text index; beyond, by a column filter only."""
 _HEX_TO_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 _SAFE = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -184,6 +185,12 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 """A four-digit year of birth typed among the names."""
 
 
+KNOWN_NAME_COMPLETE = 4
+"""A word being typed that spells a known name of this many letters or more is searched as complete."""
+PARTIAL_MIN_LETTERS = 3
+"""After complete words, a word being typed counts from this many letters."""
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Turn what the user typed into index-token groups (see the module docstring)."""
     text = (text or "")[:200]
@@ -200,6 +207,10 @@ def parse_query(text: str) -> ParsedQuery:
     tokens = tokenize(text)
     if not tokens:
         return ParsedQuery()
+    if typing and len(tokens) > 1 and len(tokens[-1].text) < PARTIAL_MIN_LETTERS:
+        # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
+        # and cost the most (every name starting so); search the words before.
+        tokens, typing = tokens[:-1], False
     groups: list[tuple[list[str], list[str]]] = []
     complete = tokens[:-1] if typing else tokens
     for t in complete:
@@ -210,16 +221,28 @@ def parse_query(text: str) -> ParsedQuery:
         words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
         partial = words[-1] if words else last.text
         exact = [key_token(last.key)]
-        prefixes = {_clean(last.text)}
-        prefixes.update(_clean(w) for w in last.latin.split()[-1:])
+        spelling = _clean(last.text)
+        others = {_clean(w) for w in last.latin.split()[-1:]}
         pk = _partial_key(partial)
         if pk:
-            prefixes.add(key_token(pk))
-        groups.append((exact, sorted(p for p in prefixes if len(p) >= MIN_QUERY_CHARS)))
+            others.add(key_token(pk))
+        # The spelling as typed comes first (the loose tiers keep only it).
+        prefixes = [spelling, *sorted(others - {spelling})]
+        if last.entry is not None and len(spelling) >= KNOWN_NAME_COMPLETE:
+            # "Mohammed", "Ахмед": a whole name from the data files. Its key is what to look
+            # for; its prefixes add names hardly anyone bears and make the index merge the
+            # postings of every Mohammed* (tens of milliseconds at a million persons).
+            prefixes = []
+        groups.append((exact, [p for p in prefixes if len(p) >= MIN_QUERY_CHARS]))
     return ParsedQuery(groups=groups, tokens=tokens, partial=partial, year=year)
 
 
 Group = tuple[list[str], list[str]]
+
+
+def typed_group_index(conjunction: Sequence[Group]) -> int:
+    """Position of the word being typed (the group with prefixes) in a conjunction, else the last."""
+    return next((i for i, (_exact, prefixes) in enumerate(conjunction) if prefixes), len(conjunction) - 1)
 
 
 def fuzzy_group(group: Group) -> Group:
@@ -249,6 +272,10 @@ def missing_or_fuzzy(group: Group, part: str | None) -> Group:
     return (exact + [token] if token else exact), prefixes
 
 
+RELAXED_PREFIX_MIN = 4
+"""Relaxed tiers keep the prefixes of the word being typed from this length on."""
+
+
 def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     """Conjunctions for the tiers after the strict one (each tier: a list of AND-lists).
 
@@ -257,12 +284,20 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     - tier 1 — every word agrees by key but one, which is within one edit
       or is a part the record lacks (selective: every other key must agree);
     - tier 2 — any one word may be missing from the record or keyed wrongly;
-    - tier 3 — one word agrees by key and another within one edit (a part
-      missing and a typo, together). Each conjunction keeps one exact key,
-      so the tier stays selective at a million persons.
+    - tier 3 — with three words, one agrees by key and another within one
+      edit (a part missing and a typo, together); with four or more (often
+      an article or Abu mistyped into a word of its own), any two agree by
+      key. Each conjunction keeps an exact key, so the tier stays selective
+      at a million persons.
 
     Two words: both may be one edit away. One word: within one edit.
     """
+    # In a loose tier the word being typed keeps only its spelling's prefix (``Хусе`` -> ``хусе*``) from
+    # four letters on: the prefixes of keys and Latin readings (``qhs*``, ``hus*``) match a fifth of any
+    # registry, and merging their postings is what a loose tier cannot afford at a million persons.
+    groups = [
+        (exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups
+    ]
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
     if n >= 3:
@@ -271,8 +306,11 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
         tiers = [
             [list(groups[:i]) + [loose[i]] + list(groups[i + 1 :]) for i in range(n)],
             [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
-            [[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j],
         ]
+        if n == 3:
+            tiers.append([[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j])
+        else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
+            tiers.append([[groups[i], groups[j]] for i in range(n) for j in range(i + 1, n)])
     elif n == 2:
         tiers = [[[fuzzy[0], fuzzy[1]]]]
     else:
@@ -365,6 +403,34 @@ def _tsquery_any(conjunctions: Sequence[Sequence[Group]], sites: Sequence[str]) 
     return expr
 
 
+_SITE_COUNT: tuple[float, int] = (0.0, 0)
+
+
+def _site_count() -> int:
+    """Number of sites (cached for a minute; it only decides how sites are filtered, never whether)."""
+    global _SITE_COUNT
+    at, n = _SITE_COUNT
+    if time.monotonic() - at > 60:
+        from haven.accounts.models import Site
+
+        n = Site.objects.count()
+        _SITE_COUNT = (time.monotonic(), n)
+    return n
+
+
+def site_tokens(sites: Sequence[uuid.UUID]) -> list[str]:
+    """Site tokens to match inside the full-text index, or none.
+
+    A few sites out of many narrow the index's work; a user who holds most
+    sites (a national officer) would make every query merge the postings of
+    the whole registry for nothing. Either way the query also filters the
+    ``site_id`` column, so this choice never widens what anyone sees.
+    """
+    if len(sites) > SITE_TOKEN_LIMIT or 2 * len(sites) >= _site_count():
+        return []
+    return [site_token(s) for s in sites]
+
+
 def candidates(
     groups_list: Sequence[Sequence[Group]],
     *,
@@ -388,7 +454,7 @@ def candidates(
     groups_list = [g for g in groups_list if g]
     if not sites or not groups_list:
         return []
-    in_fts = [site_token(s) for s in sites] if len(sites) <= SITE_TOKEN_LIMIT else []
+    in_fts = site_tokens(sites)
     site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
     placeholders = ",".join(["%s"] * len(sites))
     if ranked:
@@ -442,7 +508,7 @@ def candidate_texts(
     conjunctions = [c for c in conjunctions if c]
     if not sites or not conjunctions:
         return []
-    in_fts = [site_token(s) for s in sites] if len(sites) <= SITE_TOKEN_LIMIT else []
+    in_fts = site_tokens(sites)
     site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
     placeholders = ",".join(["%s"] * len(sites))
     return _ranked(conjunctions, in_fts, site_params, placeholders, limit, order=ranked)

@@ -219,7 +219,7 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
     return round(0.84 * base + 0.08 * coverage + 0.08 * in_order, 4)
 
 
-SEARCH_GOOD = float(os.environ.get("HAVEN_SEARCH_GOOD", "0.85"))
+SEARCH_GOOD = 0.85
 """A hit at or above this rank score counts towards filling the page before the next, looser tier runs."""
 
 
@@ -260,6 +260,8 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
                 for r in search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False)
             ]
             rows = list({pid: (pid, text) for pid, text in rows}.values())
+        elif parsed.partial and len(parsed.groups) >= 3:
+            rows = _strict_rows_typing(conjunctions[0], sites)
         else:
             rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
         rows = [r for r in rows if r[0] not in seen]
@@ -274,6 +276,37 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
             break
     hits.sort(key=lambda h: (-h.score, h.year_off, h.registration_number))
     return hits[:limit]
+
+
+STRICT_PREFILTER = 400
+"""While a word is typed after two or more complete ones, the complete ones are looked up first,
+up to this many rows, and the word being typed is matched in Python."""
+
+
+def _strict_rows_typing(conjunction: list[search.Group], sites: list[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+    """The strict tier while the last word is being typed, without the index's prefix search.
+
+    A prefix such as ``mahmoud*`` makes the full-text index merge the
+    postings of every name that starts so (at a million persons, tens of
+    milliseconds even when the other words are rare). Two complete words
+    usually leave few rows: those are read with their text and the prefix
+    is matched here. When they leave too many, the index does it after all.
+    """
+    typed = search.typed_group_index(conjunction)
+    complete = conjunction[:typed] + conjunction[typed + 1 :]
+    rows = search.candidate_texts([complete], site_ids=sites, limit=STRICT_PREFILTER, ranked=False)
+    if len(rows) >= STRICT_PREFILTER:
+        return search.candidate_texts([conjunction], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False)
+    exact, prefixes = conjunction[typed]
+    wanted, starts = set(exact), tuple(prefixes)
+    out = []
+    for pid, text in rows:
+        toks = text.split()
+        if not wanted.isdisjoint(toks) or (starts and any(t.startswith(starts) for t in toks)):
+            out.append((pid, text))
+            if len(out) >= SEARCH_CANDIDATES:
+                break
+    return out
 
 
 def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) -> list[SearchHit]:
