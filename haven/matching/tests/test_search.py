@@ -230,3 +230,43 @@ def test_a_short_key_one_letter_short_of_the_record_still_matches(personas, targ
     )
     ids = [h.person_id for h in person_search(user=personas.registrar, query="Раван Ахмад Мухаммад")]
     assert ids[:1] == [rawan.pk]
+
+
+@pytest.mark.parametrize("prefilter", [400, 1])
+def test_a_word_typed_after_two_complete_ones_finds_the_person(personas, target, crowd, monkeypatch, prefilter):
+    # 400: the complete words are looked up and the prefix matched in Python; 1: too many rows,
+    # so the index matches the prefix after all. Either way the same person comes first.
+    from haven.matching import selectors
+
+    monkeypatch.setattr(selectors, "STRICT_PREFILTER", prefilter)
+    for typed in ("Мухаммед Ахмед Аль-Хас", "Mohammad Ahmad Al-Has"):
+        hits = person_search(user=personas.registrar, query=typed)
+        assert hits[0].person_id == target.pk
+
+
+def test_two_letters_after_complete_words_wait_for_a_third(personas, target, crowd):
+    assert parse_query("Мухаммед Аль-Ха").groups == parse_query("Мухаммед ").groups
+    assert parse_query("Мухаммед Аль-Хас").partial
+
+
+def test_site_tokens_narrow_the_index_only_for_a_few_of_many_sites(personas, monkeypatch):
+    import uuid
+
+    from haven.matching import search
+
+    monkeypatch.setattr(search, "_SITE_COUNT", (0.0, 0))
+    monkeypatch.setattr(search, "_site_count", lambda: 20)
+    few = [uuid.uuid4() for _ in range(3)]
+    assert search.site_tokens(few) == [search.site_token(s) for s in few]
+    monkeypatch.setattr(search, "_site_count", lambda: 4)
+    assert search.site_tokens(few) == []  # most sites: the site_id column filter alone
+
+
+def test_without_site_tokens_the_column_filter_still_keeps_other_sites_out(personas, target, monkeypatch):
+    # As for a user holding most sites: the index is not asked to filter by site.
+    from haven.matching import search
+
+    monkeypatch.setattr(search, "site_tokens", lambda sites: [])
+    other = hasan(personas.site_b)
+    ids = {h.person_id for h in person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasan")}
+    assert target.pk in ids and other.pk not in ids
