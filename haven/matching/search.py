@@ -295,9 +295,7 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     # In a loose tier the word being typed keeps only its spelling's prefix (``Хусе`` -> ``хусе*``) from
     # four letters on: the prefixes of keys and Latin readings (``qhs*``, ``hus*``) match a fifth of any
     # registry, and merging their postings is what a loose tier cannot afford at a million persons.
-    groups = [
-        (exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups
-    ]
+    groups = [(exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups]
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
     if n >= 3:

@@ -309,6 +309,19 @@ def _strict_rows_typing(conjunction: list[search.Group], sites: list[uuid.UUID])
     return out
 
 
+CROWDED_SCORE = 0.9
+"""A full page of hits all at or above this score means more namesakes than the page shows."""
+
+
+def search_is_crowded(hits: list[SearchHit], query: str, limit: int = 10) -> bool:
+    """True when the page is full of close matches and no year was typed: the year would narrow it.
+
+    At national scale many people share a full name; the search box then
+    suggests typing the year of birth with it (``Мухаммед Хасан 1985``).
+    """
+    return len(hits) >= limit and hits[-1].score >= CROWDED_SCORE and search.parse_query(query).year is None
+
+
 def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) -> list[SearchHit]:
     """Rerank candidates with their names: two indexed queries (persons through the access scope, then names)."""
     if not ids:

@@ -46,11 +46,19 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.POST or None)
     hits: list[dict[str, Any]] = []
     query = ""
+    crowded = False
     if request.method == "POST" and form.is_valid():
         query = form.cleaned_data["q"]
-        for h in selectors.person_search(user=request.user, query=query, limit=10):
-            hits.append({"hit": h, "url": person_url(h.person_id)})
-    context = {"form": form, "hits": hits, "searched": bool(query.strip()), "target": request.POST.get("target", "")}
+        found = selectors.person_search(user=request.user, query=query, limit=10)
+        crowded = selectors.search_is_crowded(found, query, limit=10)
+        hits = [{"hit": h, "url": person_url(h.person_id)} for h in found]
+    context = {
+        "form": form,
+        "hits": hits,
+        "searched": bool(query.strip()),
+        "crowded": crowded,
+        "target": request.POST.get("target", ""),
+    }
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         return render(request, "matching/_search_results.html", context)
     return render(request, "matching/search.html", context)

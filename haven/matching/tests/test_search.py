@@ -270,3 +270,19 @@ def test_without_site_tokens_the_column_filter_still_keeps_other_sites_out(perso
     other = hasan(personas.site_b)
     ids = {h.person_id for h in person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasan")}
     assert target.pk in ids and other.pk not in ids
+
+
+def test_a_page_full_of_namesakes_suggests_typing_the_year(personas):
+    from datetime import date
+
+    from django.test import Client
+
+    names = {("given", "ar"): "محمد", ("father", "ar"): "علي", ("family", "ar"): "حسن"}
+    for i in range(12):
+        make_person(site=personas.site_a, names=names, dob=date(1960 + i, 5, 1))
+    client: Client = personas.client("registrar")
+    page = client.post("/matching/search/", {"q": "Мухаммед Али Хасан"}, HTTP_HX_REQUEST="true")
+    assert 'data-testid="search-crowded"' in page.content.decode()
+    page = client.post("/matching/search/", {"q": "Мухаммед Али Хасан 1965"}, HTTP_HX_REQUEST="true")
+    body = page.content.decode()
+    assert 'data-testid="search-crowded"' not in body and body.count("data-person-id") <= 4
