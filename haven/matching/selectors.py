@@ -29,6 +29,8 @@ from rapidfuzz import fuzz
 
 from haven.accounts import roles
 from haven.accounts.access import scope, sites_with
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
 from haven.matching import search
 from haven.matching.core.normalize import Token, normalize_name, tokenize
 from haven.matching.core.score import (
@@ -275,7 +277,26 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         if sum(1 for h in hits if h.score >= SEARCH_GOOD) >= limit:
             break
     hits.sort(key=lambda h: (-h.score, h.year_off, h.registration_number))
-    return hits[:limit]
+    hits = hits[:limit]
+    _audit_shown(user, "person_search", [h.person_id for h in hits])
+    return hits
+
+
+def _audit_shown(user: Any, what: str, person_ids: list[uuid.UUID]) -> None:
+    """One ``view`` event naming the persons a search or a duplicate check showed (never what was typed).
+
+    Who looked for whom is what an insider hunting a person would leave
+    behind; the typed name itself stays out of the log, as every name does.
+    """
+    if not person_ids:
+        return
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type=what,
+        values={"persons": [str(pid) for pid in person_ids]},
+        purpose=what.replace("_", " "),
+    )
 
 
 STRICT_PREFILTER = 400
@@ -503,6 +524,7 @@ def duplicate_candidates(
     scored.sort(key=lambda t: -t[0])
     scored = scored[:limit]
     persons = {p.pk: p for p in _visible_persons(user, [pk for _, pk, _ in scored])}
+    _audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
     today = timezone.localdate()
     out = []
     for s, pk, rec in scored:
