@@ -18,6 +18,7 @@ import os
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -304,7 +305,7 @@ STRICT_PREFILTER = 400
 up to this many rows, and the word being typed is matched in Python."""
 
 
-def _strict_rows_typing(conjunction: list[search.Group], sites: list[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+def _strict_rows_typing(conjunction: list[search.Group], sites: Iterable[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
     """The strict tier while the last word is being typed, without the index's prefix search.
 
     A prefix such as ``mahmoud*`` makes the full-text index merge the
