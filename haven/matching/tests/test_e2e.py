@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from haven.lib.testing.fixtures import login
@@ -62,3 +63,36 @@ def test_registrar_finds_in_cyrillic_and_manager_merges_and_undoes(page, live_se
     assert target.date_of_birth == date(1985, 3, 14)
     assert Person.objects.get(pk=other.pk).status_id != "merged"
     assert PersonMerge.objects.get().undone_at is not None
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+@override_settings(DEBUG=True, HAVEN_REQUIRE_2FA=False)  # demo mode: two-factor is not enforced
+def test_a_new_user_finds_a_demo_resident_typing_in_each_script(django_db_setup, live_server, page, monkeypatch):
+    """The demo's registrar types a resident's name key by key, once per script, with the spellings
+    another paper would use (no hyphen, other vowels, lower case), and finds them each time."""
+    from django.core.management import call_command
+
+    from haven.core import demo
+
+    monkeypatch.setattr(demo, "APP_ORDER", ("registry",))
+    monkeypatch.setenv("HAVEN_DEMO_PASSWORD", "demo password for e2e")
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    resident = Person.objects.filter(names__part="father").order_by("registration_number").first()
+    names = {(n.part, n.script): n.value for n in resident.names.all()}
+
+    def typed(script: str) -> str:
+        words = [names[(part, script)] for part in ("given", "father", "family") if (part, script) in names]
+        text = " ".join(words)
+        if script == "la":  # another paper's Latin: no hyphen, lower case, ou for u
+            text = text.replace("-", " ").lower().replace("u", "ou")
+        if script == "cy":
+            text = text.replace("-", " ")
+        return text
+
+    login(page, live_server, "registrar", "demo password for e2e")
+    for script in ("ar", "la", "cy"):
+        page.goto(f"{live_server.url}/matching/search/")
+        page.get_by_test_id("matching-search").locator("input").press_sequentially(typed(script), delay=15)
+        results = page.get_by_test_id("search-results")
+        expect(results.locator("li").first).to_contain_text(resident.registration_number)
