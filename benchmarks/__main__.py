@@ -1,7 +1,7 @@
 """Run every benchmark: ``.venv/bin/python -m benchmarks [--million]``.
 
 Batch dedupe (bench_dedupe), Haven next to Splink (bench_splink, needs
-``pip install splink==5.0.0``), and search / duplicate-check latency on
+``pip install -e '.[splink]'``), and search / duplicate-check latency on
 SQLite and PostgreSQL (bench_search). Each prints a Markdown table for
 docs/performance.md.
 """
@@ -17,9 +17,10 @@ def main() -> int:
     million = ["--million"] if "--million" in sys.argv[1:] else []
     runs = [["benchmarks.bench_dedupe", *million], ["benchmarks.bench_search", *million]]
     if importlib.util.find_spec("splink") is not None:
-        runs.insert(1, ["benchmarks.bench_splink"])
+        sizes = ["--sizes", "10000", "100000", *(["1000000"] if million else [])]
+        runs.insert(1, ["benchmarks.bench_splink", *sizes])
     else:
-        print("splink is not installed: skipping bench_splink (pip install splink==5.0.0)", file=sys.stderr)
+        print("splink is not installed: skipping bench_splink (pip install -e '.[splink]')", file=sys.stderr)
     status = 0
     for module, *args in runs:
         print(f"\n## {module}\n", flush=True)
