@@ -475,14 +475,22 @@ def duplicate_candidates(
     keys = {"given": _part_keys(given_name), "father": _part_keys(father_name), "family": _part_keys(family_name)}
     if not sites or not keys["given"]:
         return []
-    pairs = [("given", "family"), ("given", "father"), ("father", "family")]
-    conjunctions = [[([k], []) for k in keys[a] + keys[b]] for a, b in pairs if keys[a] and keys[b]] or [  # type: ignore[var-annotated]
-        [([k], []) for k in keys["given"]]
+    # A part agrees when any of its words does ("Альь-Фади": a mistyped article is a word of its own).
+    part: dict[str, search.Group] = {name: (k, []) for name, k in keys.items() if k}
+    pairs = [
+        (a, b) for a, b in (("given", "family"), ("given", "father"), ("father", "family")) if a in part and b in part
     ]
+    conjunctions = [[part[a], part[b]] for a, b in pairs] or [[part["given"]]]
     ids: list[uuid.UUID] = []
     if date_of_birth is not None:
-        years = [search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)] + [search.NO_YEAR]
-        narrowed = [c + [(years, [])] for c in conjunctions]
+        years: search.Group = ([search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)] + [search.NO_YEAR], [])
+        # Born within a year: two parts by key, or one by key and one within one edit (a typo).
+        fuzzy = [
+            [search.fuzzy_group(part[a]), part[b]] if loose == 0 else [part[a], search.fuzzy_group(part[b])]
+            for a, b in pairs[:2]
+            for loose in (0, 1)
+        ]
+        narrowed = [[*c, years] for c in conjunctions + fuzzy]
         ids = search.candidates(narrowed, site_ids=sites, limit=DUPLICATE_CANDIDATES)
     more = search.candidates(conjunctions, site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)
     ids = list(dict.fromkeys([*ids, *more]))

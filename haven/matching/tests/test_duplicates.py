@@ -60,6 +60,31 @@ def test_cyrillic_typing_with_swapped_day_and_month(personas, target):
     assert found and found[0].person_id == target.pk
 
 
+@pytest.mark.parametrize(
+    ("father", "family"),
+    [
+        ("Ахмад", "Аль-Хасам"),  # a typo in the family name, and the father's name differs in one letter
+        ("Ахмал", "Альь-Хасан"),  # a mistyped article ("Альь" is a word of its own) and a typo in the father
+    ],
+)
+def test_two_faults_at_once_are_still_caught(personas, target, brother, father, family):
+    found = duplicate_candidates(
+        user=personas.registrar,
+        given_name="Мухаммед",
+        father_name=father,
+        family_name=family,
+        date_of_birth=date(1985, 3, 14),
+        sex="M",
+    )
+    assert found and found[0].person_id == target.pk
+
+
+def test_the_duplicate_check_is_audited_without_the_names_typed(personas, target):
+    duplicate_candidates(user=personas.registrar, **NEW)
+    event = AuditEvent.objects.filter(object_type="duplicate_check").latest("seq")
+    assert event.values == {"persons": [str(target.pk)]} and "Hasan" not in str(event.__dict__)
+
+
 def test_duplicate_check_respects_sites(personas, target):
     assert duplicate_candidates(user=personas.registrar_b, **NEW) == []
     assert duplicate_candidates(user=personas.outsider, **NEW) == []
