@@ -195,11 +195,13 @@ _W_BLOCKS: Sequence[Block] = ()
 _W_THRESHOLD = SAME
 
 
-def _score_blocks(span: tuple[int, int]) -> list[tuple[int, int, float]]:
+def _score_blocks(share: tuple[int, int]) -> list[tuple[int, int, float]]:
+    """Score one share of the blocks: every ``step``-th block from ``start``."""
     recs, blocker, threshold = _W_RECORDS, _W_BLOCKER, _W_THRESHOLD
     assert blocker is not None
+    start, step = share
     out = []
-    for b in _W_BLOCKS[span[0] : span[1]]:
+    for b in _W_BLOCKS[start::step]:
         for i, j in blocker.pairs(b):
             s = score_prepared(recs[i], recs[j])
             if s >= threshold:
@@ -218,12 +220,13 @@ def dedupe_prepared(
     """Pairs (id_a, id_b, score) with score >= threshold, and the candidate count."""
     global _W_RECORDS, _W_BLOCKER, _W_BLOCKS, _W_THRESHOLD
     blocker = Blocker(records, max_block=max_block)
-    # Big blocks first so that work spreads evenly over the workers.
+    # Blocks by size, dealt out like cards: each share holds as many big blocks as small ones,
+    # so the workers finish together (contiguous ranges left one worker all the biggest blocks).
     blocks = sorted(blocker.blocks, key=lambda b: -len(b.members))
     _W_RECORDS, _W_BLOCKER, _W_BLOCKS, _W_THRESHOLD = records, blocker, blocks, threshold
     workers = workers or min(os.cpu_count() or 1, 8)
-    chunk = max(1, len(blocks) // (workers * 16))
-    spans = [(s, min(len(blocks), s + chunk)) for s in range(0, len(blocks), chunk)]
+    shares = max(1, min(len(blocks), workers * 16))
+    spans = [(start, shares) for start in range(shares)]
     found: list[tuple[int, int, float]] = []
     try:
         if workers > 1 and len(records) > 5_000 and "fork" in mp.get_all_start_methods():
