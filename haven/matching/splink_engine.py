@@ -1,9 +1,11 @@
 """Splink 5 on Haven's records: the configuration, its training and a batch run.
 
 One definition shared by ``manage.py dedupe_splink`` (national-scale batch
-deduplication) and ``benchmarks/bench_splink.py`` (Haven's engine next to
-Splink). Plain Python like the core: no Django import, and Splink, DuckDB
-and pyarrow are imported only when used (``pip install 'haven[splink]'``).
+deduplication of a CSV file, or of the registry into the review queue with
+``haven.matching.tasks.dedupe_registry_splink``) and
+``benchmarks/bench_splink.py`` (Haven's engine next to Splink). Plain
+Python like the core: no Django import, and Splink, DuckDB and pyarrow are
+imported only when used (``pip install 'haven[splink]'``).
 
 Two configurations:
 
@@ -28,6 +30,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,14 +58,21 @@ class SplinkMissing(ImportError):
 
 
 class SplinkRecord(Protocol):
-    """What a record needs: ``PersonRecord`` (core) and ``SynthRecord`` (benchmarks) both fit."""
+    """What a record needs: ``PersonRecord`` (core) and ``SynthRecord`` (benchmarks) both fit.
 
-    record_id: str
-    given_name: str
-    father_name: str
-    family_name: str
-    sex: str
+    Read-only properties, so that frozen dataclasses fit too.
+    """
 
+    @property
+    def record_id(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def father_name(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
     @property
     def date_of_birth(self) -> date | str | None: ...
 
@@ -318,6 +328,108 @@ def load_records(con: Any, records: Iterable[SplinkRecord]) -> int:
     return total
 
 
+@dataclass
+class PredictedPairs:
+    """Splink's pairs at or above the threshold, still in DuckDB, read a batch at a time.
+
+    Iterating yields ``(record_id_a, record_id_b, score)`` with the ids
+    sorted within and across pairs and the score rounded to 4 decimals, as
+    in the CSV output; DuckDB sorts (spilling if need be) and hands over
+    ``BATCH_ROWS`` rows at a time, so Python never holds every pair.
+    """
+
+    records: int
+    """Records loaded."""
+    count: int
+    """Pairs at or above the threshold."""
+    _con: Any
+    _table: str | None
+    _threshold: float
+
+    def _select(self, score: str) -> str:
+        """The pairs, sorted; ``score`` is the SQL of the score column over ``match_probability``."""
+        a, b, s = OUTPUT_HEADER
+        # Every part is ours: Splink's table name, a float, and our own expression.
+        return f"""
+            SELECT least(unique_id_l, unique_id_r) AS {a},
+                   greatest(unique_id_l, unique_id_r) AS {b},
+                   {score} AS {s}
+            FROM {self._table}
+            WHERE match_probability >= {float(self._threshold)!r}
+            ORDER BY 1, 2
+        """  # noqa: S608
+
+    def __iter__(self) -> Iterator[tuple[str, str, float]]:
+        if self._table is None:
+            return
+        # On the connection itself (Splink's tables may be local to it);
+        # nothing else uses it while the pairs are read.
+        result = self._con.execute(self._select("round(match_probability, 4)"))
+        while rows := result.fetchmany(BATCH_ROWS):
+            for a, b, score in rows:
+                yield str(a), str(b), float(score)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> int:
+        """Write the pairs as ``record_id_a,record_id_b,score`` with DuckDB; returns how many."""
+        path = Path(path)
+        if self._table is None:
+            _write_empty(path)
+            return 0
+        query = self._select("printf('%.4f', match_probability)")
+        result = self._con.execute(
+            f"COPY ({query}) TO {_sql_string(str(path))} (FORMAT csv, HEADER true, DELIMITER ',')"
+        ).fetchone()
+        return int(result[0]) if result else 0
+
+
+@contextmanager
+def predicted_pairs(
+    records: Iterable[SplinkRecord],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    memory_limit: str | None = None,
+    temp_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    on_skipped: Callable[[list[str]], None] | None = None,
+) -> Iterator[PredictedPairs]:
+    """Load, train and predict with Splink's best configuration on DuckDB; the pairs while inside.
+
+    Records are normalised and loaded ``BATCH_ROWS`` at a time (``records``
+    may be a generator over a file or a database, and may raise part-way).
+    DuckDB spills to a temporary folder made inside ``temp_dir`` (default:
+    the system's temporary folder), removed on leaving, when it reaches
+    ``memory_limit``. ``on_skipped`` hears which training steps the data
+    was too small for (see ``train``). The pairs can be read only inside
+    the ``with`` block: the DuckDB database closes on leaving it.
+    """
+    require_splink()
+    from splink.backends.duckdb import DuckDBAPI
+
+    with tempfile.TemporaryDirectory(prefix=".haven-splink-", dir=temp_dir) as spill:
+        con = duckdb_connection(memory_limit=memory_limit, temp_dir=spill)
+        try:
+            n = load_records(con, records)
+            table = None
+            count = 0
+            if n >= 2:
+                linker = linker_for("records", DuckDBAPI(con), normalised=True)
+                skipped = train(linker, progress)
+                if skipped and on_skipped:
+                    on_skipped(skipped)
+                if progress:
+                    progress("predict", 0.0)
+                table = linker.inference.predict(threshold_match_probability=threshold).physical_name
+                row = con.execute(
+                    f"SELECT count(*) FROM {table} WHERE match_probability >= {float(threshold)!r}"  # noqa: S608
+                ).fetchone()
+                count = int(row[0]) if row else 0
+                if progress:
+                    progress("predict", 1.0)
+            yield PredictedPairs(n, count, con, table, threshold)
+        finally:
+            con.close()
+
+
 def dedupe_records_to_csv(
     records: Iterable[SplinkRecord],
     output_path: str | os.PathLike[str],
@@ -339,59 +451,27 @@ def dedupe_records_to_csv(
     ``on_skipped`` hears which training steps the data was too small for
     (see ``train``).
     """
-    require_splink()
-    from splink.backends.duckdb import DuckDBAPI
-
     t0 = time.perf_counter()
     output = Path(output_path)
-    with tempfile.TemporaryDirectory(prefix=".haven-splink-", dir=temp_dir or output.parent) as spill:
-        con = duckdb_connection(memory_limit=memory_limit, temp_dir=spill)
+    with predicted_pairs(
+        records,
+        threshold=threshold,
+        memory_limit=memory_limit,
+        temp_dir=temp_dir or output.parent,
+        progress=progress,
+        on_skipped=on_skipped,
+    ) as pairs:
+        partial = output.with_name(f".{output.name}.partial")
         try:
-            n = load_records(con, records)
-            partial = output.with_name(f".{output.name}.partial")
-            try:
-                if n < 2:
-                    _write_empty(partial)
-                    written = 0
-                else:
-                    linker = linker_for("records", DuckDBAPI(con), normalised=True)
-                    skipped = train(linker, progress)
-                    if skipped and on_skipped:
-                        on_skipped(skipped)
-                    if progress:
-                        progress("predict", 0.0)
-                    predictions = linker.inference.predict(threshold_match_probability=threshold)
-                    if progress:
-                        progress("predict", 1.0)
-                    written = _copy_pairs(con, predictions.physical_name, partial, threshold)
-                os.replace(partial, output)
-            finally:
-                partial.unlink(missing_ok=True)
+            written = pairs.to_csv(partial)
+            os.replace(partial, output)
         finally:
-            con.close()
+            partial.unlink(missing_ok=True)
     if progress:
         progress("done", 1.0)
-    return SplinkReport(n, written, time.perf_counter() - t0, str(output))
+    return SplinkReport(pairs.records, written, time.perf_counter() - t0, str(output))
 
 
 def _write_empty(path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(OUTPUT_HEADER)
-
-
-def _copy_pairs(con: Any, table: str, path: Path, threshold: float) -> int:
-    """Write the predicted pairs with DuckDB (sorted, spilling if need be); returns how many."""
-    a, b, s = OUTPUT_HEADER
-    # Every part is ours: Splink's table name, a float, and a quoted path.
-    sql = f"""
-        COPY (
-            SELECT least(unique_id_l, unique_id_r) AS {a},
-                   greatest(unique_id_l, unique_id_r) AS {b},
-                   printf('%.4f', match_probability) AS {s}
-            FROM {table}
-            WHERE match_probability >= {float(threshold)!r}
-            ORDER BY 1, 2
-        ) TO {_sql_string(str(path))} (FORMAT csv, HEADER true, DELIMITER ',')
-    """  # noqa: S608
-    result = con.execute(sql).fetchone()
-    return int(result[0]) if result else 0
