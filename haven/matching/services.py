@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from haven.accounts import roles
 from haven.accounts.access import may, require
 from haven.audit.models import AuditAction
-from haven.audit.services import audit_record
+from haven.audit.services import AuditEntry, audit_record, audit_record_many
 from haven.matching import search
 from haven.matching.models import (
     MERGED_STATUS,
@@ -43,6 +44,7 @@ __all__ = [
     "duplicate_decision_record",
     "duplicate_decisions_attach",
     "duplicate_pair_create",
+    "duplicate_pairs_create_many",
     "duplicate_pair_dismiss",
     "person_index_delete",
     "person_index_rebuild",
@@ -52,6 +54,8 @@ __all__ = [
 ]
 
 REBUILD_CHUNK = 2_000
+PAIRS_BATCH = 1_000
+"""Pairs queued per transaction by :func:`duplicate_pairs_create_many`."""
 
 
 def _index_rows(persons: Iterable[Person]) -> list[PersonSearchIndex]:
@@ -246,6 +250,102 @@ def duplicate_pair_create(
             purpose="possible duplicate queued for review",
         )
     return pair
+
+
+def duplicate_pairs_create_many(
+    *,
+    actor: Any,
+    pairs: Iterable[tuple[Any, Any, float]],
+    source: str,
+    batch_run: Any = None,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Queue many pairs ``(person_a_id, person_b_id, score)`` for review at once; returns how many are new.
+
+    What :func:`duplicate_pair_create` does for each pair, in bulk: a person
+    paired with themself is skipped; the ids are ordered, so a pair known
+    in either order (in the queue with any status, or earlier in ``pairs``)
+    is skipped; the first person's site and the score rounded to 4
+    decimals are stored; one CREATE audit event per new pair, with the same
+    fields, values and purpose. Pairs naming a person who no longer exists
+    are skipped, as the batch task always did.
+
+    ``pairs`` is read lazily, ``batch_size`` at a time; each batch (its
+    pairs and their audit events; ``PAIRS_BATCH`` by default) is one transaction, so a failure leaves
+    the earlier batches queued. ``progress(read, new)`` hears the running
+    totals after each batch. No access check: the caller (a batch run) has
+    checked who started it.
+    """
+    if source not in PairSource.values:
+        raise ValueError(f"unknown source of a pair: {source!r}")
+    read = new = 0
+    it = iter(pairs)
+    while batch := list(islice(it, batch_size or PAIRS_BATCH)):
+        read += len(batch)
+        new += _pairs_batch_create(actor=actor, batch=batch, source=source, batch_run=batch_run)
+        if progress:
+            progress(read, new)
+    return new
+
+
+def _pairs_batch_create(*, actor: Any, batch: list[tuple[Any, Any, float]], source: str, batch_run: Any) -> int:
+    """One transaction of :func:`duplicate_pairs_create_many`."""
+    wanted: dict[tuple[uuid.UUID, uuid.UUID], float] = {}
+    for x, y, score in batch:
+        a, b = sorted((uuid.UUID(str(x)), uuid.UUID(str(y))), key=str)
+        if a != b:
+            wanted.setdefault((a, b), score)  # the first score wins, as with one call per pair
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        site_of = dict(
+            Person.objects.filter(pk__in={p for pair in wanted for p in pair}).order_by().values_list("pk", "site_id")
+        )
+        known = set(
+            DuplicatePair.objects.filter(person_a_id__in={a for a, _ in wanted}, person_b_id__in={b for _, b in wanted})
+            .order_by()
+            .values_list("person_a_id", "person_b_id")
+        )
+        rows = [
+            DuplicatePair(
+                id=uuid.uuid4(),
+                person_a_id=a,
+                person_b_id=b,
+                site_id=site_of[a],
+                score=round(float(score), 4),
+                source=source,
+                batch_run=batch_run,
+            )
+            for (a, b), score in wanted.items()
+            if (a, b) not in known and a in site_of and b in site_of
+        ]
+        if not rows:
+            return 0
+        # A registration may queue one of these pairs meanwhile: skip it
+        # (the unique constraint) and audit only the rows really inserted.
+        DuplicatePair.objects.bulk_create(rows, ignore_conflicts=True)
+        inserted = set(DuplicatePair.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+        rows = [r for r in rows if r.pk in inserted]
+        audit_record_many(
+            actor=actor,
+            entries=[
+                AuditEntry(
+                    action=AuditAction.CREATE,
+                    obj=r,
+                    fields=["person_a", "person_b", "score", "source"],
+                    values={
+                        "person_a": str(r.person_a_id),
+                        "person_b": str(r.person_b_id),
+                        "score": r.score,
+                        "source": source,
+                    },
+                    purpose="possible duplicate queued for review",
+                )
+                for r in rows
+            ],
+        )
+    return len(rows)
 
 
 def duplicate_pair_dismiss(*, actor: Any, pair: DuplicatePair, reason: str) -> DuplicatePair:

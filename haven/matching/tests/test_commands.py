@@ -83,6 +83,7 @@ def test_rebuild_search_index_command(personas, capsys):
 @pytest.mark.django_db
 def test_batch_run_fills_the_review_queue(personas, django_capture_on_commit_callbacks, settings):
     settings.HAVEN_REQUIRE_2FA = False  # the administrator role asks for two-factor; not under test here
+    from haven.audit.models import AuditAction, AuditEvent
     from haven.matching.models import BatchRun, BatchStatus, DuplicatePair
     from haven.matching.tests.helpers import hasan, make_person
 
@@ -108,6 +109,21 @@ def test_batch_run_fills_the_review_queue(personas, django_capture_on_commit_cal
     assert {pair.person_a_id, pair.person_b_id} == {a.pk, b.pk} and pair.source == "batch"
     progress = client.get(response.url, HTTP_HX_REQUEST="true")
     assert b"batch-progress" in progress.content and b"hx-trigger" not in progress.content  # finished: no more polling
+    # Queued in bulk, audited one event per pair as the single service does.
+    (event,) = AuditEvent.objects.filter(object_type="matching.duplicatepair")
+    assert event.object_id == str(pair.pk) and event.actor == personas.admin and event.action == AuditAction.CREATE
+    assert event.values == {
+        "person_a": str(pair.person_a_id),
+        "person_b": str(pair.person_b_id),
+        "score": pair.score,
+        "source": "batch",
+    }
+    # A second run finds the pair again and queues nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/matching/batch/")
+    again = BatchRun.objects.exclude(pk=run.pk).get()
+    assert again.status == BatchStatus.DONE and again.pairs_found == 1 and again.pairs_new == 0
+    assert DuplicatePair.objects.count() == 1
 
 
 @pytest.mark.django_db
