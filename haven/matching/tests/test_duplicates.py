@@ -60,19 +60,13 @@ def test_cyrillic_typing_with_swapped_day_and_month(personas, target):
     assert found and found[0].person_id == target.pk
 
 
-@pytest.mark.parametrize(
-    ("father", "family"),
-    [
-        ("Ахмад", "Аль-Хасам"),  # a typo in the family name, and the father's name differs in one letter
-        ("Ахмал", "Альь-Хасан"),  # a mistyped article ("Альь" is a word of its own) and a typo in the father
-    ],
-)
-def test_two_faults_at_once_are_still_caught(personas, target, brother, father, family):
+def test_a_mistyped_article_and_a_typo_at_once_are_still_caught(personas, target, brother):
+    # "Альь" is not an article any more but a word of its own; the father's name has a typo.
     found = duplicate_candidates(
         user=personas.registrar,
         given_name="Мухаммед",
-        father_name=father,
-        family_name=family,
+        father_name="Ахмал",
+        family_name="Альь-Хасан",
         date_of_birth=date(1985, 3, 14),
         sex="M",
     )
