@@ -129,7 +129,10 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{VAR_DIR / 'haven.sqlite3'}",
-        conn_max_age=env_int("HAVEN_DB_CONN_MAX_AGE", 0),
+        # Kept open between requests (checked before reuse): a new connection per request
+        # cost every name search a PostgreSQL handshake, or on SQLite a WAL checkpoint.
+        conn_max_age=env_int("HAVEN_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
