@@ -224,6 +224,8 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
 
 
 SEARCH_GOOD = 0.85
+YEAR_AGREES = 0.03
+"""Ranking credit for a person born in the very year typed with the name (not shown in the score)."""
 """A hit at or above this rank score counts towards filling the page before the next, looser tier runs."""
 
 
@@ -278,7 +280,15 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         hits.extend(_search_hits(user, parsed, [pid for pid, _ in rows[:keep]]))
         if sum(1 for h in hits if h.score >= SEARCH_GOOD) >= limit:
             break
-    hits.sort(key=lambda h: (-h.score, h.year_off, h.registration_number))
+    # A typed year that agrees exactly counts a little (a namesake of unknown or
+    # neighbouring year of birth stays on the page, below).
+    hits.sort(
+        key=lambda h: (
+            -(h.score + (YEAR_AGREES if parsed.year and h.year_off == 0 else 0.0)),
+            h.year_off,
+            h.registration_number,
+        )
+    )
     hits = hits[:limit]
     _audit_shown(user, "person_search", [h.person_id for h in hits])
     return hits
@@ -380,7 +390,7 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
             names=full_names(names[pk]),
             score=rank_score(parsed, names[pk]),
             site_id=site_id,
-            year_off=(abs(dob.year - parsed.year) if dob else 1) if parsed.year else 0,
+            year_off=(abs(dob.year - parsed.year) if dob else 2) if parsed.year else 0,
         )
         for pk, number, site_id, dob in visible
     ]
