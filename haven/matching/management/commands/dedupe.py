@@ -137,9 +137,13 @@ class Command(BaseCommand):
             now = time.monotonic()
             if not options["quiet"] and (now - last[0] > 2 or fraction >= 1.0):
                 last[0] = now
-                sys.stderr.write(f"{stage_name(stage)}: {fraction:5.1%}\n")
+                sys.stderr.write(f"{self.stage_label(stage)}: {fraction:5.1%}\n")
 
         return progress
+
+    def stage_label(self, stage: str) -> str:
+        """The stage's name in the user's language."""
+        return stage_name(stage)
 
     def run(self, source: Path, output: Path, options: dict[str, Any]) -> None:
         from haven.matching.core.dedupe import DedupeInputError, dedupe_csv

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,17 +173,9 @@ class Command(DedupeCommand):
         logging.getLogger("splink").setLevel(logging.INFO if options["verbosity"] >= 2 else logging.ERROR)
         return memory_limit, temp_dir
 
-    def progress(self, options: Mapping[str, Any]) -> Any:
-        """As ``manage.py dedupe``'s, with the stage of queueing pairs too."""
-        last = [0.0]
-
-        def progress(stage: str, fraction: float) -> None:
-            now = time.monotonic()
-            if not options["quiet"] and (now - last[0] > 2 or fraction >= 1.0):
-                last[0] = now
-                sys.stderr.write(f"{splink_stage_name(stage)}: {fraction:5.1%}\n")
-
-        return progress
+    def stage_label(self, stage: str) -> str:
+        """As ``manage.py dedupe``'s, with the stages of Splink and of queueing pairs too."""
+        return splink_stage_name(stage)
 
     def run(self, source: Path, output: Path, options: dict[str, Any]) -> None:
         from haven.matching import splink_engine
