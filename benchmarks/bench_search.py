@@ -369,7 +369,9 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
     return out
 
 
-def run_one(db: str, n: int, seed: int, keystroke_names: int, *, reuse: bool = False) -> dict[str, Any]:
+def run_one(
+    db: str, n: int, seed: int, keystroke_names: int, *, reuse: bool = False, load_only: bool = False
+) -> dict[str, Any]:
     saved = _targets_file(db, n, seed)
     reuse = reuse and saved.exists()
     _setup_django(db, n, reuse=reuse)
@@ -386,6 +388,8 @@ def run_one(db: str, n: int, seed: int, keystroke_names: int, *, reuse: bool = F
     if targets and "namesakes" not in targets[0]:
         _add_namesakes(targets, n, seed)
         saved.write_text(json.dumps(targets), encoding="utf-8")
+    if load_only:
+        return {"db": db, "n": n, "load_s": load_s}
     from django.db import connection
 
     pg_methods = os.environ.get("BENCH_PG_METHODS", "tsvector").split(",")
@@ -443,13 +447,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--reuse", action="store_true", help="measure the database a previous run loaded, if any (skips loading)"
     )
+    ap.add_argument(
+        "--load-only", action="store_true", help="load the databases for a later --reuse run, measure nothing"
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
     args = ap.parse_args(argv)
     sizes = list(args.sizes) + ([1_000_000] if args.million else [])
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if args.one:
-        print(json.dumps(run_one(dbs[0], sizes[0], args.seed, args.keystroke_names, reuse=args.reuse)))
+        result = run_one(dbs[0], sizes[0], args.seed, args.keystroke_names, reuse=args.reuse, load_only=args.load_only)
+        print(json.dumps(result))
         return 0
     results = []
     print(json.dumps(machine()), file=sys.stderr)
@@ -470,13 +478,19 @@ def main(argv: list[str] | None = None) -> int:
                 "--keystroke-names",
                 str(args.keystroke_names),
                 *(["--reuse"] if args.reuse else []),
+                *(["--load-only"] if args.load_only else []),
             ]
             proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
             if proc.returncode != 0:
                 print(f"  failed ({proc.returncode})", file=sys.stderr)
                 continue
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            if args.load_only:
+                print(f"  loaded in {results[-1]['load_s']:.0f} s", file=sys.stderr, flush=True)
+                continue
             print(table(results[-1:]), flush=True)
+    if args.load_only:
+        return 0
     print()
     print(table(results))
     if args.json:

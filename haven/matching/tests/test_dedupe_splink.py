@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from benchmarks.synthetic import Generator, true_pairs, write_csv
 from haven.matching.core.dedupe import CSV_HEADER
 from haven.matching.management.commands.dedupe import language_from_environment
+from haven.matching.splink_engine import DEFAULT_THRESHOLD
 
 HEADER = ",".join(CSV_HEADER)
 BATCH_COMMANDS = ["dedupe", "dedupe_splink"]
@@ -51,7 +52,7 @@ def test_dedupe_splink_finds_the_generators_duplicates(tmp_path, capsys):
     pairs = read_pairs(out)
     found = {(a, b) for a, b, _ in pairs}
     assert all(a < b for a, b in found) and [(a, b) for a, b, _ in pairs] == sorted(found)
-    assert all(0.9 <= score <= 1.0 for _, _, score in pairs)  # the default threshold
+    assert all(DEFAULT_THRESHOLD <= score <= 1.0 for _, _, score in pairs)  # the default threshold
     true_found = len(found & truth)
     assert true_found / len(found) >= 0.9  # precision
     assert true_found / len(truth) >= 0.85  # recall (across scripts: Haven's keys are Splink's input)

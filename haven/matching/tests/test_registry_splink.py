@@ -19,6 +19,7 @@ from haven.audit.models import AuditAction, AuditEvent
 from haven.lib.testing.personas import make_user
 from haven.matching.models import MERGED_STATUS, BatchRun, BatchStatus, DuplicatePair, PairStatus
 from haven.matching.services import duplicate_pair_create, duplicate_pairs_create_many
+from haven.matching.splink_engine import DEFAULT_THRESHOLD
 from haven.matching.tests.helpers import make_household, make_person
 from haven.registry.models import Person
 
@@ -133,7 +134,7 @@ def test_registry_run_queues_the_duplicates_not_the_siblings(personas, capsys, s
     assert run.pairs_found == run.pairs_new == 5
     for pair in DuplicatePair.objects.all():
         assert pair.source == "batch" and pair.batch_run == run and pair.status == PairStatus.OPEN
-        assert 0.9 <= pair.score <= 1.0  # Splink's match probability, at or above the default threshold
+        assert DEFAULT_THRESHOLD <= pair.score <= 1.0  # Splink's match probability, at or above the default threshold
     out = capsys.readouterr().out
     assert "29 persons compared, 5 pairs found, 5 new pairs queued for review" in out
     assert f"/matching/batch/{run.pk}/" in out
