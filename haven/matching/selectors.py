@@ -223,14 +223,12 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
     return round(0.84 * base + 0.08 * coverage + 0.08 * in_order, 4)
 
 
-SEARCH_GOOD = 0.9
+SEARCH_GOOD = 0.85
 """A hit at or above this rank score counts towards filling the page before the next, looser tier runs.
 
-0.9 rather than 0.85: a person whose record lacks a typed part (no father's
-name recorded) scores about 0.93, and is found only by the next tier; at
-0.85 a page of weaker namesakes stopped the search before it (recall@10
-0.963 -> 0.968 at 100k persons, for a few milliseconds more; see
-docs/performance.md)."""
+0.9 was measured too (session 3): recall@10 moved by one or two targets of
+400 either way (10k down, 100k up) and the keystroke p95 at a million
+persons rose by 20-30 ms; 0.85 stays."""
 YEAR_AGREES = 0.03
 """Ranking credit for a person born in the very year typed with the name (not shown in the score)."""
 
