@@ -128,9 +128,15 @@ def _visible_persons(user: Any, ids: list[uuid.UUID]) -> QuerySet[Person]:
 # --- Search --------------------------------------------------------------------------------
 
 
+def _other_known_name(q: Token, t: Token) -> bool:
+    """Two different names of the data files that share a key (Mahmoud and Mohammed are both MHMD:
+    a key has no short vowels). They agree by key but are not the same name."""
+    return q.entry is not None and t.entry is not None and q.entry != t.entry
+
+
 def _word_score(q: Token, t: Token) -> float:
     """Agreement of one typed (complete) word with one word of the person."""
-    if q.key == t.key:
+    if q.key == t.key and not _other_known_name(q, t):
         # Keys agree: a closer spelling only breaks ties.
         return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
     return 0.95 * max(fuzz.ratio(q.latin, t.latin), fuzz.ratio(q.key, t.key)) / 100
@@ -140,6 +146,8 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     """Agreement of the word being typed with one word of the person."""
     exact, prefixes = parsed.groups[-1]
     forms = search.token_forms(t)
+    if _other_known_name(parsed.tokens[-1], t):
+        return 0.95 * fuzz.ratio(parsed.tokens[-1].latin, t.latin) / 100
     if exact[0] in forms:
         return 1.0
     best = 0.0

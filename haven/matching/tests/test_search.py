@@ -299,3 +299,18 @@ def test_every_search_leaves_who_was_shown_in_the_audit_log_but_not_what_was_typ
     before = AuditEvent.objects.count()
     person_search(user=personas.registrar, query="Zzyzx Qwerty")  # nothing shown, nothing to record
     assert AuditEvent.objects.count() == before
+
+
+def test_mahmoud_is_not_taken_for_mohammed_though_both_are_written_mhmd(personas):
+    # Arabic writes no short vowels: محمود and محمد share a consonant key. Two different known
+    # names still rank below the name typed, which comes first.
+    mahmoud = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Rawan", ("father", "la"): "Ahmad", ("family", "la"): "Mahmoud"},
+    )
+    mohammad = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "روان", ("father", "ar"): "أحمد", ("family", "ar"): "محمد"},
+    )
+    hits = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Раван Ахмад Мухаммад")}
+    assert hits[mohammad.pk] > 0.95 > hits.get(mahmoud.pk, 0.0)
