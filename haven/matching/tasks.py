@@ -19,8 +19,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from haven.accounts import roles
@@ -46,6 +48,7 @@ def batch_run_create(*, actor: Any, site_ids: list[uuid.UUID], engine: str = "ha
     """
     if not site_ids:
         require(actor, roles.BATCH_DEDUPE, purpose="batch deduplication")
+        raise ValidationError(_("There are no sites whose persons you may compare yet."))
     for site_id in site_ids:
         require(actor, roles.BATCH_DEDUPE, site=site_id, purpose="batch deduplication")
     with transaction.atomic():

@@ -270,9 +270,13 @@ def batch(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         from haven.matching.tasks import batch_run_start
 
-        run = batch_run_start(
-            actor=request.user, site_ids=sorted(sites_with(request.user, roles.BATCH_DEDUPE), key=str)
-        )
+        try:
+            run = batch_run_start(
+                actor=request.user, site_ids=sorted(sites_with(request.user, roles.BATCH_DEDUPE), key=str)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("matching:batch")
         return redirect("matching:batch_detail", run_id=run.pk)
     runs = list(selectors.batch_runs_for_user(user=request.user)[:20])
     return render(request, "matching/batch.html", {"runs": runs})

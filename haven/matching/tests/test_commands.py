@@ -130,3 +130,16 @@ def test_batch_run_fills_the_review_queue(personas, django_capture_on_commit_cal
 def test_batch_pages_denied(personas):
     assert personas.client("registrar").get("/matching/batch/").status_code == 403
     assert personas.client("outsider").post("/matching/batch/").status_code == 403
+
+
+def test_a_batch_run_over_no_sites_is_refused_with_a_message(personas):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from haven.matching.models import BatchRun
+    from haven.matching.tasks import batch_run_create
+
+    with translation.override("ru"), pytest.raises(ValidationError) as caught:
+        batch_run_create(actor=personas.admin, site_ids=[])
+    assert caught.value.messages == ["Пока нет центров, чьих людей вам разрешено сравнивать."]
+    assert not BatchRun.objects.exists()
