@@ -36,7 +36,6 @@ which relaxes the query in tiers when it brings too few (see
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from datetime import date
 from django.db import connection
 from rapidfuzz import fuzz
 
+from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
 from haven.matching.core.normalize import Token, tokenize
 from haven.matching.core.scripts import fold_token
@@ -401,19 +401,14 @@ def _tsquery_any(conjunctions: Sequence[Sequence[Group]], sites: Sequence[str]) 
     return expr
 
 
-_SITE_COUNT: tuple[float, int] = (0.0, 0)
+def _count_sites() -> int:
+    from haven.accounts.models import Site
+
+    return Site.objects.count()
 
 
-def _site_count() -> int:
-    """Number of sites (cached for a minute; it only decides how sites are filtered, never whether)."""
-    global _SITE_COUNT
-    at, n = _SITE_COUNT
-    if time.monotonic() - at > 60:
-        from haven.accounts.models import Site
-
-        n = Site.objects.count()
-        _SITE_COUNT = (time.monotonic(), n)
-    return n
+_site_count = Timed(60, _count_sites)
+"""Number of sites, kept for a minute: it only decides how sites are filtered, never whether."""
 
 
 def site_tokens(sites: Sequence[uuid.UUID]) -> list[str]:

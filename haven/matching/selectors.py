@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,6 +32,7 @@ from haven.accounts import roles
 from haven.accounts.access import scope, sites_with
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
+from haven.lib.timed import Timed
 from haven.matching import search
 from haven.matching.core.normalize import Token, normalize_name, tokenize
 from haven.matching.core.score import (
@@ -426,17 +426,13 @@ def person_data_hash(
     return hmac.new(settings.SECRET_KEY.encode("utf-8"), msg, hashlib.sha256).hexdigest()
 
 
-_POPULATION: tuple[float, int] = (0.0, 0)
+_person_count = Timed(600, lambda: Person.objects.count())
+"""Number of persons, kept for ten minutes."""
 
 
 def _population() -> int:
-    """Number of persons (cached for ten minutes): the scorer's prior depends on it."""
-    global _POPULATION
-    at, n = _POPULATION
-    if time.monotonic() - at > 600:
-        n = Person.objects.count()
-        _POPULATION = (time.monotonic(), n)
-    return max(1_000, n)
+    """Number of persons (at least 1,000): the scorer's prior depends on it."""
+    return max(1_000, _person_count())
 
 
 class PersonFacts(NamedTuple):

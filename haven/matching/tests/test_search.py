@@ -254,7 +254,6 @@ def test_site_tokens_narrow_the_index_only_for_a_few_of_many_sites(personas, mon
 
     from haven.matching import search
 
-    monkeypatch.setattr(search, "_SITE_COUNT", (0.0, 0))
     monkeypatch.setattr(search, "_site_count", lambda: 20)
     few = [uuid.uuid4() for _ in range(3)]
     assert search.site_tokens(few) == [search.site_token(s) for s in few]
@@ -314,3 +313,18 @@ def test_mahmoud_is_not_taken_for_mohammed_though_both_are_written_mhmd(personas
     )
     hits = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Раван Ахмад Мухаммад")}
     assert hits[mohammad.pk] > 0.95 > hits.get(mahmoud.pk, 0.0)
+
+
+def test_the_site_count_that_steers_filtering_is_read_once_a_minute(personas, django_assert_num_queries):
+    from haven.accounts.models import Site
+    from haven.matching import search
+
+    search._site_count.clear()
+    with django_assert_num_queries(1):
+        first = search._site_count()
+        assert search._site_count() == first  # the second call within the minute reads nothing
+    Site.objects.create(code="extra", name="Extra", region=personas.site_a.region)
+    assert search._site_count() == first  # a new site counts from the next minute on
+    search._site_count.clear()
+    assert search._site_count() == first + 1
+    search._site_count.clear()  # the next test's sites are its own
