@@ -103,8 +103,14 @@ def token_forms(token: Token) -> list[str]:
 
 MISSING_PART_TOKENS = {"father": "1f", "grandfather": "1g", "family": "1s"}
 """Index token per name part the person has no value for (digits never occur in names)."""
-MISSING_CREDIT = 0.75
-"""Quick-score credit for a typed word whose part the record lacks (as the reranker's)."""
+MISSING_CREDIT = 0.6
+"""Credit for a typed word whose part the record lacks, in the quick score and the reranker.
+
+Below a word with a typo (about 0.76 and up): a part never recorded is no
+contradiction, but no support either. 0.75 (level with a typo) let records
+without a father's name crowd a page at a million persons: 0.6 measured
+recall@10 0.895 -> 0.907 at 1M, 0.963 -> 0.958 at 100k, unchanged with the
+year and at 10k (session 3, docs/performance.md)."""
 QUERY_PARTS = {3: ("given", "father", "family"), 4: ("given", "father", "grandfather", "family")}
 """The name part of each typed word, by number of words, when a full name is typed in the usual order."""
 
@@ -512,7 +518,7 @@ class QuickScorer:
     """A cheap pre-ranking from the index text alone: how many typed words it holds, and how closely.
 
     Per word: 1 for its key (or a prefix of the word being typed), else
-    (``fuzzy``) 0.85 for a key one edit away, 0.75 for a part the record
+    (``fuzzy``) 0.85 for a key one edit away, 0.6 for a part the record
     lacks, or the best rapidfuzz ratio of its Latin reading against the
     stored spellings; plus 0.1 when the same spelling is stored, which
     orders namesakes; minus 0.1 for each stored key no typed word holds
