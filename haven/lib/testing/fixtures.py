@@ -4,14 +4,53 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from haven.lib.testing.personas import Personas, build_personas
 
 CHROMIUM = os.environ.get("HAVEN_CHROMIUM", "/usr/bin/chromium")
+
+
+def _one_at_a_time(app: Callable[..., Any]) -> Callable[..., Any]:
+    """A WSGI application that serves one request at a time (the whole body inside the turn)."""
+    turn = threading.Lock()
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with turn:
+            result = app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()  # request_finished, as the server would have sent it
+
+    return serve
+
+
+class _LiveServer(ThreadedWSGIServer):
+    """The test server; with an in-memory SQLite test database its requests take turns.
+
+    Every request thread then shares the test's one SQLite connection, and
+    two overlapping requests (a transliteration and a duplicate check fired
+    by the same keystroke) broke each other's savepoints: "no such
+    savepoint", and a form field left empty. On PostgreSQL each thread has
+    its own connection and requests still overlap, as in production.
+    """
+
+    def set_app(self, application: Any) -> None:
+        if getattr(self, "connections_override", None):
+            application = _one_at_a_time(application)
+        super().set_app(application)
+
+
+LiveServerThread.server_class = _LiveServer  # type: ignore[attr-defined]
 
 
 @pytest.fixture
