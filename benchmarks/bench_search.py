@@ -19,8 +19,8 @@ include routing, authentication, access checks and JSON but not a network):
   typed in another script, with the generator's spelling drift and typos;
   again with the year of birth typed after it, and for persons whose exact
   name fewer than ten others bear. Each miss of the name alone is counted
-  as *outscored* (ten others' names score higher against what was typed:
-  the name cannot decide) or *not reached* (the person would have scored
+  as *outscored* (ten others' records rank higher against what was typed,
+  by Haven's own ranking) or *not reached* (the person would have scored
   into the first ten, but the search did not bring them up);
 - the online duplicate check (``POST /api/v1/persons/duplicates``) p95;
 - a primary-key ``GET /api/v1/persons/{id}`` for the ratio.
@@ -340,7 +340,7 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
             found += hit
             if not hit:
                 # Why missed: the target would have scored into the first ten (the search did not
-                # reach it), or ten others' names are closer to what was typed (the name cannot decide).
+                # reach it), or ten others rank higher by the same scorer (outscored).
                 mine = _target_score(user, t)
                 tenth = r.json()[-1]["score"] if len(r.json()) >= 10 else 0.0
                 outscored += mine is not None and mine < tenth

@@ -61,12 +61,17 @@ def run_splink(
 
     t0 = time.perf_counter()
     con = splink_engine.duckdb_connection(memory_limit=memory_limit, temp_dir=tempfile.gettempdir())
-    linker = splink_engine.linker_for(
-        splink_engine.records_table(records, normalised=normalised), DuckDBAPI(connection=con), normalised=normalised
-    )
-    splink_engine.train(linker)
-    predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
-    rows = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability").fetchall()
+    try:
+        linker = splink_engine.linker_for(
+            splink_engine.records_table(records, normalised=normalised),
+            DuckDBAPI(connection=con),
+            normalised=normalised,
+        )
+        splink_engine.train(linker)
+        predictions = linker.inference.predict(threshold_match_probability=min(THRESHOLDS))
+        rows = predictions.as_duckdbpyrelation().select("unique_id_l, unique_id_r, match_probability").fetchall()
+    finally:
+        con.close()  # DuckDB's memory goes back before the next engine runs
     seconds = time.perf_counter() - t0
     prior = linker._settings_obj._probability_two_random_records_match
     print(f"  prior (probability two random records match): {prior:.3g}", file=sys.stderr, flush=True)
