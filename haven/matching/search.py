@@ -191,6 +191,12 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 """A four-digit year of birth typed among the names."""
 
 
+PARTIAL_KEY_MIN = 2
+"""A word being typed of three letters or more is looked up by its key prefix from this many key letters on.
+
+``Aleli`` keys to ``a`` (a vowel, then one consonant class the appended
+letter merges with): a prefix that every name starting with a vowel shares,
+which ranked Abu Younes level with the typed Al-Ali."""
 KNOWN_NAME_COMPLETE = 4
 """A word being typed that spells a known name of this many letters or more is searched as complete."""
 PARTIAL_MIN_LETTERS = 3
@@ -230,7 +236,7 @@ def parse_query(text: str) -> ParsedQuery:
         spelling = _clean(last.text)
         others = {_clean(w) for w in last.latin.split()[-1:]}
         pk = _partial_key(partial)
-        if pk:
+        if pk and (len(pk) >= PARTIAL_KEY_MIN or len(spelling) < PARTIAL_MIN_LETTERS):
             others.add(key_token(pk))
         # The spelling as typed comes first (the loose tiers keep only it).
         prefixes = [spelling, *sorted(others - {spelling})]

@@ -194,6 +194,11 @@ def _dictionary() -> _Dictionary:
     return _Dictionary()
 
 
+def entries_with_key(key: str) -> list[NameEntry]:
+    """The data files' names whose canonical key is ``key`` (MHMD: Mohammed, Mahmoud ...), heaviest first."""
+    return _dictionary().by_key.get(key, [])
+
+
 def _plain(part: _Part, d: _Dictionary | None) -> Token:
     if d is not None:
         return d.resolve(part.text, part.script)

@@ -328,3 +328,73 @@ def test_the_site_count_that_steers_filtering_is_read_once_a_minute(personas, dj
     search._site_count.clear()
     assert search._site_count() == first + 1
     search._site_count.clear()  # the next test's sites are its own
+
+
+def _ranked(personas, query):
+    return [h.person_id for h in person_search(user=personas.registrar, query=query)]
+
+
+def test_words_found_in_other_name_parts_rank_below_the_person_with_a_typo(personas):
+    # Typed: Ruba (given), Ali (father), Mustafa (family). Ilie Mustafa Al-Rabia holds every
+    # word's key, but each in another part; Ruba Ali Mustafa has a typo in the family name.
+    scrambled = make_person(
+        site=personas.site_a,
+        names={("given", "cy"): "Илие", ("father", "cy"): "Мустафа", ("family", "cy"): "Эль-Рабиа"},
+    )
+    ruba = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "ربى", ("father", "ar"): "علي", ("family", "ar"): "مصطقى"},
+        sex="F",
+    )
+    ids = _ranked(personas, "Рюба Альи Мустафа")
+    assert ids.index(ruba.pk) < ids.index(scrambled.pk) if scrambled.pk in ids else ruba.pk in ids
+
+
+def test_the_family_name_typed_first_as_russian_forms_write_it_is_not_misplaced(personas, target):
+    # Surname first (Фамилия Имя Отчество): the person still ranks as a full match.
+    hits = person_search(user=personas.registrar, query="Аль-Хасан Мухаммед Ахмед")
+    assert hits[0].person_id == target.pk and hits[0].score >= 0.9
+
+
+def test_an_unlisted_spelling_of_mohammed_is_not_taken_for_the_mahmoud_typed(personas):
+    # Мухаммэд is in no data file; it reads as Mohammed, nearest of the names keyed MHMD,
+    # so it no longer agrees with the Mahmoud typed as if it were the same name.
+    other = make_person(
+        site=personas.site_a,
+        names={("given", "cy"): "Зэйна", ("father", "cy"): "Мухаммэд", ("family", "cy"): "Аль-Халаф"},
+    )
+    zeina = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "زينة", ("father", "ar"): "محمود", ("family", "ar"): "خلف"},
+        sex="F",
+    )
+    scores = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Zeina Mahmud Al-Khalaf")}
+    assert scores[zeina.pk] > 0.95 > scores.get(other.pk, 0.0)
+
+
+def test_a_drifted_spelling_that_another_name_lists_still_counts_as_close(personas):
+    # Dieb is listed for ديب; typed for دياب (Diab with a drifted vowel) it is one letter off.
+    diab = make_person(
+        site=personas.site_a,
+        names={("given", "cy"): "Фатима", ("father", "cy"): "Ахмад", ("family", "cy"): "Дияб"},
+        sex="F",
+    )
+    hits = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Fatimah Ahmed Dieb")}
+    assert hits[diab.pk] >= 0.9
+
+
+def test_a_one_letter_key_prefix_of_the_last_word_gives_no_credit(personas):
+    # "Aleli" keys to a bare vowel prefix, which Abu Younes shares; Al-Ali is what was meant.
+    younes = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "غادة", ("father", "ar"): "أحمد", ("family", "ar"): "أبو يونس"},
+        sex="F",
+    )
+    ali = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "غادة", ("father", "ar"): "أحمد", ("family", "ar"): "العلى"},
+        sex="F",
+    )
+    ids = _ranked(personas, "Ghada Ahmed Aleli")
+    assert ids[0] == ali.pk and (younes.pk not in ids or ids.index(younes.pk) > 0)
+    assert "qa" not in parse_query("Ghada Ahmed Aleli").groups[-1][1]
