@@ -398,3 +398,14 @@ def test_a_one_letter_key_prefix_of_the_last_word_gives_no_credit(personas):
     ids = _ranked(personas, "Ghada Ahmed Aleli")
     assert ids[0] == ali.pk and (younes.pk not in ids or ids.index(younes.pk) > 0)
     assert "qa" not in parse_query("Ghada Ahmed Aleli").groups[-1][1]
+
+
+def test_on_postgresql_the_year_of_birth_is_a_tsquery_of_its_own():
+    from haven.matching.search import split_year
+
+    names = [(["qmhmd"], []), (["qhsn"], [])]
+    year = (["y1985", "y1984", "y1986", "y0"], [])
+    assert split_year([[*names, year], [names[0], year]]) == ([names, [names[0]]], "y1985 | y1984 | y1986 | y0")
+    # No year typed, or a conjunction that is only the year: left as it is.
+    assert split_year([names]) == ([names], "")
+    assert split_year([[year]]) == ([[year]], "")
