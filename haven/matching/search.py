@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db import connection
 from rapidfuzz import fuzz
@@ -175,6 +176,9 @@ class ParsedQuery:
     partial: str = ""
     year: int | None = None
     """A year of birth typed with the name (``Мухаммед Хасан 1985``)."""
+    scores: dict[tuple[int, str, str, str], float] = field(default_factory=dict, repr=False, compare=False)
+    """Word scores already computed for this query: (typed word, stored word's text, script, key) -> score.
+    A search reranks a hundred candidates a tier, most sharing their names (Mohammed, Ali ...)."""
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -522,7 +526,13 @@ def candidates(
 
 
 def _uuid(value: object) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return value if isinstance(value, uuid.UUID) else _uuid_of(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _uuid_of(text: str) -> uuid.UUID:
+    """SQLite returns ids as hex text: the same persons come back keystroke after keystroke."""
+    return uuid.UUID(text)
 
 
 def candidate_texts(

@@ -276,11 +276,19 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
         by_part[pos].append(t)
     words = len(complete) + (1 if typing else 0)
     pairs: list[tuple[float, int, int]] = []
+    memo = parsed.scores
     for pos, toks in by_part.items():
-        for i, q in enumerate(complete):
-            pairs.append((max(_word_score(q, t) for t in toks), i, pos))
-        if typing:
-            pairs.append((max(_prefix_word_score(parsed, t) for t in toks), words - 1, pos))
+        for i in range(words):
+            best = 0.0
+            for t in toks:
+                k = (i, t.text, t.script, t.key)
+                sc = memo.get(k)
+                if sc is None:
+                    sc = memo[k] = (
+                        _prefix_word_score(parsed, t) if typing and i == words - 1 else _word_score(complete[i], t)
+                    )
+                best = max(best, sc)
+            pairs.append((best, i, pos))
     expected = EXPECTED_PARTS.get(words)
     if expected is None:
         score = _pair_up(pairs, None)
@@ -470,9 +478,19 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
         .values_list("pk", "registration_number", "site_id", "date_of_birth")
     )
     names: dict[uuid.UUID, dict[tuple[str, str], str]] = defaultdict(dict)
-    rows = PersonName.objects.filter(person_id__in=[v[0] for v in visible]).order_by()
-    for pk, part, script, value in rows.values_list("person_id", "part", "script", "value"):
-        names[pk][(part, script)] = value
+    if visible:
+        # Only persons the scope let through; read as the database stores their ids (no ORM
+        # conversion of a UUID per name row: a tenth of a keystroke's time at a million persons).
+        by_db_id = {Person._meta.pk.get_db_prep_value(v[0], connection): v[0] for v in visible}  # type: ignore[union-attr]
+        marks = ",".join(["%s"] * len(by_db_id))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT person_id, part, script, value FROM {PersonName._meta.db_table} "  # noqa: S608 - table name and placeholders only
+                f"WHERE person_id IN ({marks})",
+                list(by_db_id),
+            )
+            for db_id, part, script, value in cursor.fetchall():
+                names[by_db_id[db_id]][(part, script)] = value
     return [
         SearchHit(
             person_id=pk,
