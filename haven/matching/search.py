@@ -176,6 +176,8 @@ class ParsedQuery:
     partial: str = ""
     year: int | None = None
     """A year of birth typed with the name (``Мухаммед Хасан 1985``)."""
+    partial_key: str = ""
+    """Key of the word being typed as a prefix (no end-of-word rules: ``Ima`` is ``aM``, not ``aMa``)."""
     scores: dict[tuple[int, str, str, str], float] = field(default_factory=dict, repr=False, compare=False)
     """Word scores already computed for this query: (typed word, stored word's text, script, key) -> score.
     A search reranks a hundred candidates a tier, most sharing their names (Mohammed, Ali ...)."""
@@ -231,7 +233,7 @@ def parse_query(text: str) -> ParsedQuery:
     complete = tokens[:-1] if typing else tokens
     for t in complete:
         groups.append(([key_token(t.key)], []))
-    partial = ""
+    partial = pk = ""
     if typing:
         last = tokens[-1]
         words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
@@ -250,7 +252,7 @@ def parse_query(text: str) -> ParsedQuery:
             # postings of every Mohammed* (tens of milliseconds at a million persons).
             prefixes = []
         groups.append((exact, [p for p in prefixes if len(p) >= MIN_QUERY_CHARS]))
-    return ParsedQuery(groups=groups, tokens=tokens, partial=partial, year=year)
+    return ParsedQuery(groups=groups, tokens=tokens, partial=partial, year=year, partial_key=pk)
 
 
 Group = tuple[list[str], list[str]]

@@ -198,9 +198,10 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     if exact[0] in forms:
         return 1.0
     q = parsed.tokens[-1]
-    if len(q.key) >= len(t.key):
+    if len(parsed.partial_key or q.key) >= len(t.key):
         # Its key is as long as the person's already: not a prefix of that word but a
-        # different word (Хвлил is no start of Хадж, whatever their first letters).
+        # different word (Хвлил is no start of Хадж, whatever their first letters). The
+        # prefix key counts, not the whole word's: Ima (aM) may still become Imad (aMD).
         return _word_score(q, t)
     best = 0.0
     for p in prefixes:

@@ -409,3 +409,13 @@ def test_on_postgresql_the_year_of_birth_is_a_tsquery_of_its_own():
     # No year typed, or a conjunction that is only the year: left as it is.
     assert split_year([names]) == ([names], "")
     assert split_year([[year]]) == ([[year]], "")
+
+
+def test_a_word_being_typed_keeps_prefix_credit_until_it_is_as_long_as_the_name(personas):
+    # "Ima" keys as a prefix to aM (a whole word Ima would be aMa): Imad (aMD) may still come of it.
+    imad = make_person(site=personas.site_a, names={("given", "ar"): "عماد", ("family", "ar"): "حسن"})
+    assert parse_query("Ima").partial_key == "aM"
+    from haven.matching.selectors import SEARCH_GOOD
+
+    hits = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Ima")}
+    assert hits[imad.pk] >= SEARCH_GOOD  # a good hit: a page of them needs no looser tier
