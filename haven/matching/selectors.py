@@ -153,7 +153,7 @@ def _name_of(tok: Token) -> NameEntry | None:
 def _nearest_name(text: str, script: str, key: str) -> NameEntry | None:
     best, best_ratio = None, float(NEAREST_NAME)
     for entry in entries_with_key(key):
-        ratio = max((fuzz.ratio(text, v) for v in _spellings(entry, script)), default=0.0)
+        ratio = _spelling_ratio(text, script, entry)
         if ratio > best_ratio:
             best, best_ratio = entry, ratio
     return best
@@ -171,9 +171,12 @@ def _closest_spelling(q: Token, entry: NameEntry | None) -> float:
 
     Dieb (listed for ديب) is one letter from Diab (دياب): a drifted spelling
     of this name, not only the other one; Mahmud is far from every Mohammed."""
-    if entry is None:
-        return 0.0
-    return max((fuzz.ratio(q.text, v) for v in _spellings(entry, q.script)), default=0.0)
+    return 0.0 if entry is None else _spelling_ratio(q.text, q.script, entry)
+
+
+def _spelling_ratio(text: str, script: str, entry: NameEntry) -> float:
+    """Best rapidfuzz ratio (0-100) of a folded spelling against the listed spellings of ``entry`` in ``script``."""
+    return max((fuzz.ratio(text, v) for v in _spellings(entry, script)), default=0.0)
 
 
 def _word_score(q: Token, t: Token) -> float:
