@@ -50,8 +50,9 @@ def _advance_head(count: int) -> AuditHead:
     The UPDATE takes the row lock first (on PostgreSQL) or the write lock
     (on SQLite), so concurrent appends queue up here.
     """
-    AuditHead.objects.get_or_create(pk=1)
-    AuditHead.objects.filter(pk=1).update(seq=F("seq") + count)
+    if not AuditHead.objects.filter(pk=1).update(seq=F("seq") + count):
+        AuditHead.objects.get_or_create(pk=1)  # the very first event of a new database
+        AuditHead.objects.filter(pk=1).update(seq=F("seq") + count)
     return AuditHead.objects.select_for_update().get(pk=1)
 
 

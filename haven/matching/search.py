@@ -178,8 +178,8 @@ class ParsedQuery:
     """A year of birth typed with the name (``Мухаммед Хасан 1985``)."""
     partial_key: str = ""
     """Key of the word being typed as a prefix (no end-of-word rules: ``Ima`` is ``aM``, not ``aMa``)."""
-    scores: dict[tuple[int, str, str, str], float] = field(default_factory=dict, repr=False, compare=False)
-    """Word scores already computed for this query: (typed word, stored word's text, script, key) -> score.
+    scores: dict[tuple[int, str], float] = field(default_factory=dict, repr=False, compare=False)
+    """Word scores already computed for this query: (typed word, stored word's text, script and key) -> score.
     A search reranks a hundred candidates a tier, most sharing their names (Mohammed, Ali ...)."""
 
     def __bool__(self) -> bool:
@@ -586,20 +586,27 @@ class QuickScorer:
         ]
         self.typed = len({g[0][0] for g in self.parsed.groups if g[0]})  # distinct typed keys
         self.year = year_token(self.parsed.year) if self.parsed.year else ""
+        # Index texts are padded with spaces: " <prefix>" finds a token starting so (in C, not a loop).
+        self.starts = [
+            re.compile(" (?:" + "|".join(re.escape(p) for p in prefixes) + ")") if prefixes else None
+            for _exact, prefixes, *_rest in self.words
+        ]
 
     def __call__(self, text: str) -> float:
-        toks = text.split()
-        tokset = set(toks)
+        """The quick score of one index text (as :func:`index_text` writes it: space-separated, padded)."""
+        if text[:1] != " ":
+            text = " " + text
+        tokset = set(text.split())
         spellings: list[str] | None = None
-        total = -0.1 * max(0, sum(1 for t in toks if t[0] == "q") - self.typed)
+        total = -0.1 * max(0, text.count(" q") - self.typed)
         if self.year and self.year in tokset:
             total += 0.05
-        for exact, prefixes, latin, forms, missing, near in self.words:
+        for (exact, _prefixes, latin, forms, missing, near), starts in zip(self.words, self.starts, strict=True):
             if not forms.isdisjoint(tokset):
                 total += 0.1
             if not self.fuzzy or not exact.isdisjoint(tokset):
                 total += 1.0
-            elif prefixes and any(t.startswith(prefixes) for t in toks):
+            elif starts is not None and starts.search(text):
                 total += 0.9
             elif not near.isdisjoint(tokset):
                 total += 0.85
@@ -607,7 +614,7 @@ class QuickScorer:
                 total += MISSING_CREDIT  # a part never recorded is no contradiction
             else:
                 if spellings is None:
-                    spellings = [t for t in toks if t[0].isalpha() and not t.startswith(("q", "zz"))]
+                    spellings = [t for t in tokset if t[0].isalpha() and not t.startswith(("q", "zz"))]
                 total += 0.9 * max((fuzz.ratio(latin, t) for t in spellings), default=0.0) / 100
         return total
 
