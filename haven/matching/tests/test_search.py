@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -419,3 +420,37 @@ def test_a_word_being_typed_keeps_prefix_credit_until_it_is_as_long_as_the_name(
 
     hits = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Ima")}
     assert hits[imad.pk] >= SEARCH_GOOD  # a good hit: a page of them needs no looser tier
+
+
+@pytest.mark.parametrize(
+    ("typed", "edge"),
+    [("Мухам", "2мухам"), ("Mohamma", None), ("Ahmad Al-Has", "2has"), ("محم", "2محم")],
+)
+def test_the_word_being_typed_is_looked_up_as_an_indexed_edge_token_up_to_six_letters(
+    personas, target, crowd, typed, edge
+):
+    """Three to six letters: one exact token of the index (cheap to intersect); longer: a prefix query."""
+    from haven.matching import search
+
+    exact, prefixes = parse_query(typed).groups[-1]
+    expression = search.tsquery_expression([(exact, prefixes)])
+    terms = re.findall(r"[^\s()|&]+", expression)
+    if edge is None:
+        assert "mohamma:*" in terms
+    else:
+        assert edge in terms
+        assert not any(t.endswith(":*") for t in terms)
+    # The record is in Arabic only: its spelling, Latin reading and key all have edges.
+    text = PersonSearchIndex.objects.get(person=target).text.split()
+    assert {"2محم", "2محمد", "2qmh", "2qmhm"} <= set(text)
+    ids = [h.person_id for h in person_search(user=personas.registrar, query=typed)]
+    assert target.pk in ids
+
+
+def test_edge_tokens_cover_three_to_six_letters_of_every_form():
+    from haven.matching.search import edge_tokens, prefix_is_edge
+
+    assert edge_tokens("мухаммед") == ["2мух", "2муха", "2мухам", "2мухамм"]
+    assert edge_tokens("ali") == ["2ali"]
+    assert edge_tokens("al") == []
+    assert [prefix_is_edge(p) for p in ("mo", "moh", "mohamm", "mohamme")] == [False, True, True, False]
