@@ -44,7 +44,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.db import connection
 from rapidfuzz import fuzz
@@ -193,6 +193,11 @@ def _partial_key(word: str) -> str:
     return key[:-1] if key.endswith("L") else key
 
 
+def word_key(t: Token) -> str:
+    """What a word's scores depend on, as one string (text, script, key, Latin reading)."""
+    return f"{t.text}\x00{t.script}\x00{t.key}\x00{t.latin}"
+
+
 @dataclass
 class ParsedQuery:
     """A search text split into words that must match (AND of OR-groups)."""
@@ -211,6 +216,11 @@ class ParsedQuery:
 
     def __bool__(self) -> bool:
         return bool(self.groups)
+
+    @cached_property
+    def word_keys(self) -> tuple[str, ...]:
+        """Each typed word's :func:`word_key`."""
+        return tuple(word_key(t) for t in self.tokens)
 
     @property
     def year_group(self) -> Group | None:

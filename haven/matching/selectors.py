@@ -225,6 +225,22 @@ def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]
     return out
 
 
+WORD_SCORE_CACHE = 200_000
+"""Scores of (typed word, stored word) pairs kept across searches: the same complete words are typed
+keystroke after keystroke and the same persons come back. Cleared when full (about 30 MB)."""
+_word_scores: dict[tuple[str, str], float] = {}
+
+
+def _cached_word_score(q_key: str, q: Token, t_key: str, t: Token) -> float:
+    k = (q_key, t_key)
+    sc = _word_scores.get(k)
+    if sc is None:
+        if len(_word_scores) >= WORD_SCORE_CACHE:
+            _word_scores.clear()
+        sc = _word_scores[k] = _word_score(q, t)
+    return sc
+
+
 PersonWords = tuple[tuple[int, tuple[tuple[str, Token], ...]], ...]
 """A person's words by name part: (part position, ((memo key, token), ...)), given name first."""
 
@@ -238,7 +254,7 @@ def _person_words(names: tuple[tuple[tuple[str, str], str], ...]) -> PersonWords
     """
     by_part: dict[int, list[tuple[str, Token]]] = defaultdict(list)
     for pos, t in _ordered_tokens(dict(names)):
-        by_part[pos].append((f"{t.text}\x00{t.script}\x00{t.key}", t))
+        by_part[pos].append((search.word_key(t), t))
     return tuple((pos, tuple(toks)) for pos, toks in by_part.items())
 
 
@@ -298,6 +314,7 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
     last = words - 1 if typing else -1
     pairs: list[tuple[float, int, int]] = []
     memo = parsed.scores
+    typed_keys = parsed.word_keys
     for pos, toks in by_part:
         for i in range(words):
             best = 0.0
@@ -305,7 +322,11 @@ def rank_score(parsed: search.ParsedQuery, names: dict[tuple[str, str], str]) ->
                 k = (i, mk)
                 sc = memo.get(k)
                 if sc is None:
-                    sc = memo[k] = _prefix_word_score(parsed, t) if i == last else _word_score(complete[i], t)
+                    sc = memo[k] = (
+                        _prefix_word_score(parsed, t)
+                        if i == last
+                        else _cached_word_score(typed_keys[i], complete[i], mk, t)
+                    )
                 if sc > best:
                     best = sc
             pairs.append((best, i, pos))
