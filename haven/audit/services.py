@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from haven.audit.models import AuditAction, AuditEvent, AuditHead
@@ -48,12 +47,22 @@ def _advance_head(count: int) -> AuditHead:
     """Reserve ``count`` sequence numbers; the head stays locked until commit.
 
     The UPDATE takes the row lock first (on PostgreSQL) or the write lock
-    (on SQLite), so concurrent appends queue up here.
+    (on SQLite), so concurrent appends queue up here; it returns the new
+    head in the same statement (``RETURNING``: PostgreSQL, SQLite 3.35+).
     """
-    if not AuditHead.objects.filter(pk=1).update(seq=F("seq") + count):
-        AuditHead.objects.get_or_create(pk=1)  # the very first event of a new database
-        AuditHead.objects.filter(pk=1).update(seq=F("seq") + count)
-    return AuditHead.objects.select_for_update().get(pk=1)
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
+        AuditHead.objects.get_or_create(pk=1)
+        AuditHead.objects.filter(pk=1).update(seq=models.F("seq") + count)
+        return AuditHead.objects.select_for_update().get(pk=1)
+    sql = f"UPDATE {AuditHead._meta.db_table} SET seq = seq + %s WHERE id = 1 RETURNING seq, last_hash"  # noqa: S608 - table name only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count])
+        row = cursor.fetchone()
+        if row is None:  # the very first event of a new database
+            AuditHead.objects.get_or_create(pk=1)
+            cursor.execute(sql, [count])
+            row = cursor.fetchone()
+    return AuditHead(pk=1, seq=row[0], last_hash=row[1])
 
 
 def _chain(actor: Any, entries: Sequence[AuditEntry], head: AuditHead) -> list[AuditEvent]:
