@@ -300,22 +300,7 @@ def typed_group_index(conjunction: Sequence[Group]) -> int:
     return next((i for i, (_exact, prefixes) in enumerate(conjunction) if prefixes), len(conjunction) - 1)
 
 
-SUBSTITUTION_MIN = 2
-"""A changed letter is found through shared deletions of at least this many letters."""
-LOOSEST_SUBSTITUTION_MIN = 3
-"""In the loosest tier of three words (one by key, another within one edit: a part missing and a typo
-together), a changed letter counts only through shared deletions of three letters or more.
-
-A three-letter key with one letter changed shares a two-letter deletion with
-every key of that shape (``0hs``: every Hassan and Hussein): anchored on one
-exact word, such a group made the slowest PostgreSQL queries (45-60 ms at a
-million persons). Session 5, 1M, in-process: keystroke p95 95.6 -> 85.5 ms,
-recall@10 by name 0.940 -> 0.9375 (one target of 400); 3 in every fuzzy
-group as well: 77.9 ms but two targets lost. Two words keep every
-substitution (``Мухаммед Хасам`` for Хасан): their loosest tier is their only one."""
-
-
-def fuzzy_group(group: Group, *, substitution_min: int | None = None) -> Group:
+def fuzzy_group(group: Group) -> Group:
     """A group widened to keys one edit away (a typo, or a letter heard differently).
 
     A stored key one letter longer than the typed one carries the typed key
@@ -331,9 +316,7 @@ def fuzzy_group(group: Group, *, substitution_min: int | None = None) -> Group:
         body = tok[1:]
         out.append("0" + body)  # a stored key with one letter more (``RN`` typed, ``RNA`` stored)
         for d in deletions(body):
-            out.append("q" + d)
-            if len(d) >= (SUBSTITUTION_MIN if substitution_min is None else substitution_min):
-                out.append("0" + d)
+            out.extend(("q" + d, "0" + d))
     return list(dict.fromkeys(out)), prefixes
 
 
@@ -370,7 +353,6 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     groups = [(exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups]
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
-    loosest = [fuzzy_group(g, substitution_min=LOOSEST_SUBSTITUTION_MIN) for g in groups]
     if n >= 3:
         names = QUERY_PARTS.get(n, ())
         loose = [missing_or_fuzzy(g, names[i] if i < len(names) else None) for i, g in enumerate(groups)]
@@ -379,7 +361,7 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
             [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
         ]
         if n == 3:
-            tiers.append([[groups[i], loosest[j]] for i in range(n) for j in range(n) if i != j])
+            tiers.append([[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j])
         else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
             tiers.append([[groups[i], groups[j]] for i in range(n) for j in range(i + 1, n)])
     elif n == 2:
