@@ -1,0 +1,48 @@
+"""Re-write every search index entry with the current ``index_text``, keeping the ids.
+
+Shared by the migrations that change what the index holds (0004, 0006, 0007).
+Like them it calls the live ``haven.matching.search.index_text``, so any of
+them writes today's format; ids are kept, so the SQLite FTS5 rowids stay
+valid. ``manage.py rebuild_search_index`` does the same on demand. (The
+migration loader skips modules whose names start with an underscore.)
+"""
+
+from collections import defaultdict
+
+CHUNK = 2_000
+
+
+def rewrite_search_index(apps, schema_editor):
+    from haven.matching import search
+
+    Index = apps.get_model("matching", "PersonSearchIndex")
+    PersonName = apps.get_model("registry", "PersonName")
+    Person = apps.get_model("registry", "Person")
+    conn = schema_editor.connection
+    last = 0
+    while True:
+        rows = list(Index.objects.filter(id__gt=last).order_by("id").values_list("id", "person_id")[:CHUNK])
+        if not rows:
+            break
+        last = rows[-1][0]
+        pids = [pid for _, pid in rows]
+        names, parts = defaultdict(list), defaultdict(set)
+        for pid, part, value in PersonName.objects.filter(person_id__in=pids).values_list("person_id", "part", "value"):
+            names[pid].append(value)
+            parts[pid].add(part)
+        facts = {
+            pk: (site, dob)
+            for pk, site, dob in Person.objects.filter(pk__in=pids).values_list("pk", "site_id", "date_of_birth")
+        }
+        updates = []
+        for iid, pid in rows:
+            site, dob = facts[pid]
+            text = search.index_text(names=names[pid], site_id=site, date_of_birth=dob, parts=parts[pid])
+            updates.append((iid, text))
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE matching_personsearchindex SET text = %s WHERE id = %s", [(t, i) for i, t in updates]
+            )
+            if conn.vendor == "sqlite":
+                cursor.executemany("DELETE FROM matching_person_fts WHERE rowid = %s", [(i,) for i, _ in updates])
+                cursor.executemany("INSERT INTO matching_person_fts (rowid, text) VALUES (%s, %s)", updates)
