@@ -43,6 +43,11 @@ class AuditEntry:
     purpose: str = ""
 
 
+def _update_returns() -> bool:
+    """True when the database has ``UPDATE … RETURNING`` (PostgreSQL; SQLite from 3.35, as Django's flag says)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
 def _advance_head(count: int) -> AuditHead:
     """Reserve ``count`` sequence numbers; the head stays locked until commit.
 
@@ -50,7 +55,7 @@ def _advance_head(count: int) -> AuditHead:
     (on SQLite), so concurrent appends queue up here; it returns the new
     head in the same statement (``RETURNING``: PostgreSQL, SQLite 3.35+).
     """
-    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35: no RETURNING
+    if not _update_returns():
         AuditHead.objects.get_or_create(pk=1)
         AuditHead.objects.filter(pk=1).update(seq=models.F("seq") + count)
         return AuditHead.objects.select_for_update().get(pk=1)
