@@ -128,3 +128,11 @@ def test_same_message_has_one_translation_per_language(language):
         for msgid, strings in conflicts.items()
     )
     assert not conflicts, f"{len(conflicts)} messages translated differently in two catalogs:\n{listing}"
+
+
+def test_every_test_starts_in_english(request):
+    """The shared autouse fixture is in force (a star import once skipped it: Arabic leaked between tests)."""
+    from django.utils import translation
+
+    assert "_english_by_default" in request.fixturenames
+    assert translation.get_language() == "en"
