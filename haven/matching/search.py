@@ -110,6 +110,11 @@ EDGE_MIN, EDGE_MAX = 3, 6
 """Prefixes of this many letters of every indexed form are indexed as tokens of their own (``2<prefix>``)."""
 
 
+def edge_token(prefix: str) -> str:
+    """The index token of a form's leading letters (``мух`` -> ``2мух``)."""
+    return "2" + prefix
+
+
 def edge_tokens(form: str) -> list[str]:
     """Index tokens for the leading letters of one form (``мухаммед`` -> ``2мух 2муха 2мухам 2мухамм``).
 
@@ -119,7 +124,7 @@ def edge_tokens(form: str) -> list[str]:
     of every token that starts so (on PostgreSQL's GIN index, 100-150 ms at a
     million persons for ``Mohammed* & Layla``; session 5).
     """
-    return ["2" + form[:n] for n in range(EDGE_MIN, min(len(form), EDGE_MAX) + 1)]
+    return [edge_token(form[:n]) for n in range(EDGE_MIN, min(len(form), EDGE_MAX) + 1)]
 
 
 def prefix_is_edge(prefix: str) -> bool:
@@ -211,7 +216,7 @@ class ParsedQuery:
     partial_key: str = ""
     """Key of the word being typed as a prefix (no end-of-word rules: ``Ima`` is ``aM``, not ``aMa``)."""
     scores: dict[tuple[int, str], float] = field(default_factory=dict, repr=False, compare=False)
-    """Word scores already computed for this query: (typed word, stored word's text, script and key) -> score.
+    """Word scores already computed for this query: (typed word's position, stored word's :func:`word_key`) -> score.
     A search reranks a hundred candidates a tier, most sharing their names (Mohammed, Ali ...)."""
 
     def __bool__(self) -> bool:
@@ -407,7 +412,7 @@ def fts5_expression(groups: Sequence[tuple[list[str], list[str]]], sites: Sequen
     parts = []
     for exact, prefixes in groups:
         alts = [_fts5_quote(t) for t in exact] + [
-            _fts5_quote("2" + p) if prefix_is_edge(p) else _fts5_quote(p) + "*" for p in prefixes
+            _fts5_quote(edge_token(p)) if prefix_is_edge(p) else _fts5_quote(p) + "*" for p in prefixes
         ]
         parts.append("(" + " OR ".join(alts) + ")")
     if sites:
@@ -418,7 +423,7 @@ def fts5_expression(groups: Sequence[tuple[list[str], list[str]]], sites: Sequen
 def tsquery_expression(groups: Sequence[tuple[list[str], list[str]]], sites: Sequence[str] = ()) -> str:
     parts = []
     for exact, prefixes in groups:
-        alts = [t for t in exact] + ["2" + p if prefix_is_edge(p) else p + ":*" for p in prefixes]
+        alts = [t for t in exact] + [edge_token(p) if prefix_is_edge(p) else p + ":*" for p in prefixes]
         parts.append("(" + " | ".join(alts) + ")")
     if sites:
         parts.append("(" + " | ".join(sites) + ")")
@@ -525,7 +530,7 @@ def candidates(
     if not sites or not groups_list:
         return []
     in_fts = site_tokens(sites)
-    site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
+    site_params = [db_uuid(s) for s in sites]
     placeholders = ",".join(["%s"] * len(sites))
     if ranked:
         return [pid for pid, _text in _ranked(groups_list, in_fts, site_params, placeholders, limit)]
@@ -566,6 +571,11 @@ def candidates(
     return list(found)[:total]
 
 
+def db_uuid(value: uuid.UUID) -> uuid.UUID | str:
+    """A UUID as a query parameter in raw SQL: Django keeps it as its 32 hex digits on SQLite."""
+    return value.hex if connection.vendor == "sqlite" else value
+
+
 def _uuid(value: object) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else _uuid_of(str(value))
 
@@ -589,7 +599,7 @@ def candidate_texts(
     if not sites or not conjunctions:
         return []
     in_fts = site_tokens(sites)
-    site_params = [s.hex if connection.vendor == "sqlite" else s for s in sites]
+    site_params = [db_uuid(s) for s in sites]
     placeholders = ",".join(["%s"] * len(sites))
     return _ranked(conjunctions, in_fts, site_params, placeholders, limit, order=ranked)
 

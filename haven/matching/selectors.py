@@ -520,9 +520,8 @@ def _search_hits(user: Any, parsed: search.ParsedQuery, ids: list[uuid.UUID]) ->
     sites = sorted(sites_with(user, roles.PERSON_VIEW), key=str)
     if not ids or not sites:
         return []
-    hex_ids = connection.vendor == "sqlite"  # Django keeps a UUID there as its 32 hex digits
-    by_db_id: dict[Any, uuid.UUID] = {(pk.hex if hex_ids else pk): pk for pk in ids}
-    site_params = [s.hex if hex_ids else s for s in sites]
+    by_db_id: dict[Any, uuid.UUID] = {search.db_uuid(pk): pk for pk in ids}
+    site_params = [search.db_uuid(s) for s in sites]
     person, name = Person._meta.db_table, PersonName._meta.db_table
     sql = (
         "SELECT p.id, p.registration_number, p.site_id, p.date_of_birth, n.part, n.script, n.value "  # noqa: S608 - table names and placeholders only
