@@ -103,6 +103,7 @@ def person_index_update(*, person: Person) -> PersonSearchIndex | None:
         else:
             row.save(force_insert=True)
         search.index_write([(row.pk, row.text)])
+        search.forget_recent_rows()
     return row
 
 
@@ -112,6 +113,7 @@ def person_index_delete(*, person: Person) -> None:
         ids = list(PersonSearchIndex.objects.filter(person_id=person.pk).values_list("id", flat=True))
         search.index_delete(ids)
         PersonSearchIndex.objects.filter(id__in=ids).delete()
+        search.forget_recent_rows()
 
 
 def person_index_rebuild(*, progress: Callable[[int, int], None] | None = None, chunk: int = REBUILD_CHUNK) -> int:
@@ -122,6 +124,7 @@ def person_index_rebuild(*, progress: Callable[[int, int], None] | None = None, 
     """
     search.index_clear()
     PersonSearchIndex.objects.all().delete()
+    search.forget_recent_rows()
     total = Person.objects.exclude(status_id=MERGED_STATUS).count()  # type: ignore[misc]
     done = 0
     last_pk = None
@@ -139,6 +142,7 @@ def person_index_rebuild(*, progress: Callable[[int, int], None] | None = None, 
                 for r in rows:
                     r.pk = by_person[r.person_id]
             search.index_write([(r.pk, r.text) for r in rows])
+            search.forget_recent_rows()
         done += len(batch)
         last_pk = batch[-1].pk
         if progress:

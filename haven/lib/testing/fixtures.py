@@ -67,6 +67,15 @@ def _english_by_default(settings: Any) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_rows() -> Iterator[None]:
+    """Each test starts without the rows of an earlier test's searches (its database rolled back)."""
+    from haven.matching.search import recent_rows
+
+    recent_rows.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser(django_db_setup: Any) -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""

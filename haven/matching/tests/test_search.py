@@ -454,3 +454,54 @@ def test_edge_tokens_cover_three_to_six_letters_of_every_form():
     assert edge_tokens("ali") == ["2ali"]
     assert edge_tokens("al") == []
     assert [prefix_is_edge(p) for p in ("mo", "moh", "mohamm", "mohamme")] == [False, True, True, False]
+
+
+def _index_queries(queries) -> int:
+    return sum(1 for q in queries if "matching_person_fts" in q["sql"] or "@@ to_tsquery" in q["sql"])
+
+
+def test_keystrokes_after_complete_words_reuse_their_index_rows(personas, target, crowd):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        before = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Has")
+    with CaptureQueriesContext(connection) as second:
+        after = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasa")
+    assert [h.person_id for h in after] == [h.person_id for h in before]
+    assert after[0].person_id == target.pk
+    # "Mohammad Ahmad" and its typo-tolerant variants were looked up on the keystroke before.
+    assert _index_queries(second.captured_queries) < _index_queries(first.captured_queries)
+
+
+def test_a_person_registered_after_a_search_is_found_by_the_same_search(personas, target):
+    assert not person_search(user=personas.registrar, query="Youssef Shehadeh")
+    other = make_person(site=personas.site_a, names={("given", "la"): "Youssef", ("family", "la"): "Shehadeh"})
+    assert [h.person_id for h in person_search(user=personas.registrar, query="Youssef Shehadeh")] == [other.pk]
+
+
+def test_rows_kept_from_a_search_never_show_a_person_moved_away_or_merged_since(personas, target, crowd):
+    # Another process may move or merge a person; this process's kept rows are then stale
+    # (its own services forget them, another's cannot). The names and sites are read again.
+    from haven.matching.models import MERGED_STATUS
+    from haven.registry.models import Person
+
+    assert person_search(user=personas.registrar, query="Mohammad Al-Hasan")[0].person_id == target.pk
+    Person.objects.filter(pk=target.pk).update(site=personas.site_b)  # no service call: rows stay kept
+    assert target.pk not in {h.person_id for h in person_search(user=personas.registrar, query="Mohammad Al-Hasan")}
+    Person.objects.filter(pk=target.pk).update(site=personas.site_a, status_id=MERGED_STATUS)
+    assert target.pk not in {h.person_id for h in person_search(user=personas.registrar, query="Mohammad Al-Hasan")}
+
+
+def test_kept_rows_expire_and_the_oldest_make_room(monkeypatch):
+    from haven.matching import search
+
+    now = [100.0]
+    monkeypatch.setattr(search.time, "monotonic", lambda: now[0])
+    kept = search.RecentRows(seconds=15, entries=2)
+    for key in ("a", "b", "c"):
+        kept.put((key,), [])
+    assert kept.get(("a",)) is None  # the oldest made room for the third
+    assert kept.get(("b",)) == []
+    now[0] += 16
+    assert kept.get(("c",)) is None  # older than 15 seconds
