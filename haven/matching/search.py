@@ -339,7 +339,17 @@ RELAXED_PREFIX_MIN = 4
 """Relaxed tiers keep the prefixes of the word being typed from this length on."""
 
 
-def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
+FUZZY_TYPED_MIN = 4
+"""A word being typed is looked up within one edit only from this many letters on.
+
+Its key is not yet the word's key (``Ism`` for Ismail, ``Хус`` for Хусейн):
+the one-edit variants of a three-letter start match the commonest keys
+(``qasm | 0asm | qsm | 0sm | ...``) and were a third of the index time of
+the slowest keystrokes at a million persons (session 6). A typo in the
+first three letters is still found once the word is longer."""
+
+
+def relaxed(groups: Sequence[Group], *, typed_letters: int = 0) -> list[list[list[Group]]]:
     """Conjunctions for the tiers after the strict one (each tier: a list of AND-lists).
 
     Three words or more:
@@ -354,6 +364,11 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
       at a million persons.
 
     Two words: both may be one edit away. One word: within one edit.
+
+    ``typed_letters``: the length of the word being typed (the last group),
+    0 when every word is complete; under :data:`FUZZY_TYPED_MIN` letters it
+    is never widened to one edit. A conjunction already in an earlier tier
+    is not repeated.
     """
     # In a loose tier the word being typed keeps only its spelling's prefix (``Хусе`` -> ``хусе*``) from
     # four letters on: the prefixes of keys and Latin readings (``qhs*``, ``hus*``) match a fifth of any
@@ -361,9 +376,14 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
     groups = [(exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups]
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
+    if 0 < typed_letters < FUZZY_TYPED_MIN:
+        fuzzy[-1] = groups[-1]
     if n >= 3:
         names = QUERY_PARTS.get(n, ())
         loose = [missing_or_fuzzy(g, names[i] if i < len(names) else None) for i, g in enumerate(groups)]
+        if 0 < typed_letters < FUZZY_TYPED_MIN:
+            token = MISSING_PART_TOKENS.get(names[-1] if len(names) == n else "")
+            loose[-1] = (groups[-1][0] + ([token] if token else []), groups[-1][1])
         tiers = [
             [list(groups[:i]) + [loose[i]] + list(groups[i + 1 :]) for i in range(n)],
             [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
@@ -376,7 +396,23 @@ def relaxed(groups: Sequence[Group]) -> list[list[list[Group]]]:
         tiers = [[[fuzzy[0], fuzzy[1]]]]
     else:
         tiers = [[[fuzzy[0]]]] if fuzzy[0] != groups[0] else []
-    return [t for t in tiers if t]
+    done = {_conjunction_key(list(groups))}
+    out = []
+    for tier in tiers:
+        fresh = []
+        for c in tier:
+            k = _conjunction_key(c)
+            if k not in done:
+                done.add(k)
+                fresh.append(c)
+        if fresh:
+            out.append(fresh)
+    return out
+
+
+def _conjunction_key(conjunction: Sequence[Group]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """A conjunction as a hashable value (the order of its words does not change what it matches)."""
+    return tuple(sorted((tuple(exact), tuple(prefixes)) for exact, prefixes in conjunction))
 
 
 # --- Writing the index ----------------------------------------------------------------

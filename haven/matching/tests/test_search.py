@@ -505,3 +505,32 @@ def test_kept_rows_expire_and_the_oldest_make_room(monkeypatch):
     assert kept.get(("b",)) == []
     now[0] += 16
     assert kept.get(("c",)) is None  # older than 15 seconds
+
+
+def test_a_word_being_typed_is_widened_to_one_edit_only_from_four_letters():
+    from haven.matching.search import relaxed
+
+    def widened(text: str) -> bool:
+        parsed = parse_query(text)
+        typed_key = parsed.groups[-1][0][0]
+        tiers = relaxed(parsed.groups, typed_letters=len(parsed.partial))
+        # One edit away: the typed key's deletion variants ("0...") join its group.
+        return any(
+            tok.startswith("0") for tier in tiers for c in tier for exact, _ in c if typed_key in exact for tok in exact
+        )
+
+    assert not widened("Bassam Zyad Ism")  # "Ism" may become Ismail: its key's neighbours are other names
+    assert widened("Bassam Zyad Isma")
+
+
+def test_no_tier_repeats_a_conjunction_of_an_earlier_one():
+    from haven.matching.search import _conjunction_key, relaxed
+
+    parsed = parse_query("Bassam Zyad Ism")
+    keys = [_conjunction_key(c) for tier in relaxed(parsed.groups, typed_letters=3) for c in tier]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_typo_in_the_first_letters_of_the_last_word_is_found_once_it_is_longer(personas, target, crowd):
+    # "Хос" for Хасан is no start of any of the person's names; "Хосан" is one edit from it.
+    assert target.pk in {h.person_id for h in person_search(user=personas.registrar, query="Мухаммед Ахмед Аль-Хосан")}
