@@ -101,3 +101,13 @@ def test_env_helpers(monkeypatch, tmp_path):
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         env_str("X_SECRET")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 10_000), ("700", 700)])
+def test_every_haven_process_sets_the_garbage_collection_threshold(tmp_path, value, expected):
+    env = {"HAVEN_DEBUG": "1", "HAVEN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "haven.settings"}
+    if value:
+        env["HAVEN_GC_GEN0"] = value
+    result = _settings_in_subprocess(env, "import django, gc; django.setup(); print(gc.get_threshold()[0])")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == str(expected)
