@@ -388,8 +388,10 @@ def relaxed(groups: Sequence[Group], *, typed_letters: int = 0) -> list[list[lis
             [list(groups[:i]) + [loose[i]] + list(groups[i + 1 :]) for i in range(n)],
             [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
         ]
+        # A word being typed under four letters is no anchor: its key is only the start of one.
+        anchors = range(n - 1) if 0 < typed_letters < FUZZY_TYPED_MIN else range(n)
         if n == 3:
-            tiers.append([[groups[i], fuzzy[j]] for i in range(n) for j in range(n) if i != j])
+            tiers.append([[groups[i], fuzzy[j]] for i in anchors for j in range(n) if i != j])
         else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
             tiers.append([[groups[i], groups[j]] for i in range(n) for j in range(i + 1, n)])
     elif n == 2:

@@ -465,9 +465,9 @@ def test_keystrokes_after_complete_words_reuse_their_index_rows(personas, target
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as first:
-        before = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Has")
+        before = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasa")
     with CaptureQueriesContext(connection) as second:
-        after = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasa")
+        after = person_search(user=personas.registrar, query="Mohammad Ahmad Al-Hasan")
     assert [h.person_id for h in after] == [h.person_id for h in before]
     assert after[0].person_id == target.pk
     # "Mohammad Ahmad" and its typo-tolerant variants were looked up on the keystroke before.
@@ -521,6 +521,24 @@ def test_a_word_being_typed_is_widened_to_one_edit_only_from_four_letters():
 
     assert not widened("Bassam Zyad Ism")  # "Ism" may become Ismail: its key's neighbours are other names
     assert widened("Bassam Zyad Isma")
+
+
+def test_a_word_being_typed_under_four_letters_anchors_no_typo_tolerant_pair():
+    from haven.matching.search import relaxed
+
+    def anchored(text: str) -> bool:
+        parsed = parse_query(text)
+        typed = parsed.groups[-1][0]
+        tiers = relaxed(parsed.groups, typed_letters=len(parsed.partial))
+        return any(
+            any(exact == typed for exact, _ in c) and any(tok.startswith("0") for exact, _ in c for tok in exact)
+            for tier in tiers
+            for c in tier
+            if len(c) == 2
+        )
+
+    assert not anchored("Bassam Zyad Ism")
+    assert anchored("Bassam Zyad Isma")
 
 
 def test_no_tier_repeats_a_conjunction_of_an_earlier_one():
