@@ -720,7 +720,7 @@ def candidate_texts(
         placeholders = ",".join(["%s"] * len(sites))
         rows = _ranked(conjunctions, in_fts, site_params, placeholders, limit, order=ranked)
         recent_rows.put(key, rows)
-    return rows
+    return list(rows)  # the kept list stays as the index gave it, whatever the caller does with its copy
 
 
 @dataclass
