@@ -344,7 +344,7 @@ FUZZY_TYPED_MIN = 4
 
 Its key is not yet the word's key (``Ism`` for Ismail, ``Хус`` for Хусейн):
 the one-edit variants of a three-letter start match the commonest keys
-(``qasm | 0asm | qsm | 0sm | ...``) and were a third of the index time of
+(``qasm | 0asm | qsm | 0sm | ...``) and were about a fifth of the index time of
 the slowest keystrokes at a million persons (session 6). A typo in the
 first three letters is still found once the word is longer."""
 
