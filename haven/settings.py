@@ -172,10 +172,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the session cookie is renewed on every request and expires
-# after this many minutes without one.
 HAVEN_GC_GEN0 = env_int("HAVEN_GC_GEN0", 10_000)
 """Python's first garbage-collection threshold in every Haven process (see haven.core.apps)."""
+
+# Idle timeout: the session cookie is renewed on every request and expires
+# after this many minutes without one.
 HAVEN_IDLE_TIMEOUT_MINUTES = env_int("HAVEN_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = HAVEN_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True

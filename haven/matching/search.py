@@ -225,6 +225,11 @@ class ParsedQuery:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    @property
+    def typed_letters(self) -> int:
+        """Letters of the word being typed; 0 when every word is complete."""
+        return sum(c.isalpha() for c in self.partial)
+
     @cached_property
     def word_keys(self) -> tuple[str, ...]:
         """Each typed word's :func:`word_key`."""
@@ -328,9 +333,9 @@ def fuzzy_group(group: Group) -> Group:
     return list(dict.fromkeys(out)), prefixes
 
 
-def missing_or_fuzzy(group: Group, part: str | None) -> Group:
-    """A word within one edit, or (when it is typed as ``part``) a person with no such part recorded."""
-    exact, prefixes = fuzzy_group(group)
+def or_missing_part(group: Group, part: str | None) -> Group:
+    """A word's group, or (when it is typed as ``part``) a person with no such part recorded."""
+    exact, prefixes = group
     token = MISSING_PART_TOKENS.get(part or "")
     return (exact + [token] if token else exact), prefixes
 
@@ -376,20 +381,18 @@ def relaxed(groups: Sequence[Group], *, typed_letters: int = 0) -> list[list[lis
     groups = [(exact, [p for p in prefixes[:1] if len(p) >= RELAXED_PREFIX_MIN]) for exact, prefixes in groups]
     n = len(groups)
     fuzzy = [fuzzy_group(g) for g in groups]
-    if 0 < typed_letters < FUZZY_TYPED_MIN:
+    short_typed = 0 < typed_letters < FUZZY_TYPED_MIN
+    if short_typed:
         fuzzy[-1] = groups[-1]
     if n >= 3:
         names = QUERY_PARTS.get(n, ())
-        loose = [missing_or_fuzzy(g, names[i] if i < len(names) else None) for i, g in enumerate(groups)]
-        if 0 < typed_letters < FUZZY_TYPED_MIN:
-            token = MISSING_PART_TOKENS.get(names[-1] if len(names) == n else "")
-            loose[-1] = (groups[-1][0] + ([token] if token else []), groups[-1][1])
+        loose = [or_missing_part(g, names[i] if i < len(names) else None) for i, g in enumerate(fuzzy)]
         tiers = [
             [list(groups[:i]) + [loose[i]] + list(groups[i + 1 :]) for i in range(n)],
             [list(groups[:i]) + list(groups[i + 1 :]) for i in range(n)],
         ]
         # A word being typed under four letters is no anchor: its key is only the start of one.
-        anchors = range(n - 1) if 0 < typed_letters < FUZZY_TYPED_MIN else range(n)
+        anchors = range(n - 1) if short_typed else range(n)
         if n == 3:
             tiers.append([[groups[i], fuzzy[j]] for i in anchors for j in range(n) if i != j])
         else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
@@ -709,7 +712,7 @@ def candidate_texts(
         connection.settings_dict["NAME"],
         connection.vendor == "postgresql" and postgres_method(),
         tuple(sites),
-        tuple(tuple((tuple(exact), tuple(prefixes)) for exact, prefixes in c) for c in conjunctions),
+        tuple(_conjunction_key(c) for c in conjunctions),
         limit,
         ranked,
     )

@@ -394,7 +394,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     seen: set[uuid.UUID] = set()
     hits: list[SearchHit] = []
     tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
-    tiers += [(t, True) for t in search.relaxed(parsed.groups, typed_letters=sum(c.isalpha() for c in parsed.partial))]
+    tiers += [(t, True) for t in search.relaxed(parsed.groups, typed_letters=parsed.typed_letters)]
     year = parsed.year_group
     if year is not None:  # a typed year of birth narrows every tier (give or take a year)
         tiers = [([[*c, year] for c in conjunctions], ranked) for conjunctions, ranked in tiers]

@@ -513,7 +513,7 @@ def test_a_word_being_typed_is_widened_to_one_edit_only_from_four_letters():
     def widened(text: str) -> bool:
         parsed = parse_query(text)
         typed_key = parsed.groups[-1][0][0]
-        tiers = relaxed(parsed.groups, typed_letters=len(parsed.partial))
+        tiers = relaxed(parsed.groups, typed_letters=parsed.typed_letters)
         # One edit away: the typed key's deletion variants ("0...") join its group.
         return any(
             tok.startswith("0") for tier in tiers for c in tier for exact, _ in c if typed_key in exact for tok in exact
@@ -529,7 +529,7 @@ def test_a_word_being_typed_under_four_letters_anchors_no_typo_tolerant_pair():
     def anchored(text: str) -> bool:
         parsed = parse_query(text)
         typed = parsed.groups[-1][0]
-        tiers = relaxed(parsed.groups, typed_letters=len(parsed.partial))
+        tiers = relaxed(parsed.groups, typed_letters=parsed.typed_letters)
         return any(
             any(exact == typed for exact, _ in c) and any(tok.startswith("0") for exact, _ in c for tok in exact)
             for tier in tiers
