@@ -43,7 +43,7 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -130,6 +130,22 @@ def edge_tokens(form: str) -> list[str]:
     return [edge_token(form[:n]) for n in range(EDGE_MIN, min(len(form), EDGE_MAX) + 1)]
 
 
+REPEAT_MAX = 4
+"""A key borne more often than this is marked as borne this often."""
+
+
+def repeat_token(key_tok: str, times: int) -> str:
+    """The index token of a key that ``times`` of a person's name words share (``qamr``, 3 -> ``33amr``).
+
+    The index holds each token once, so "Omar Omar al-Omar" and "Omar Ahmed
+    al-Omar" look alike to it: a search for the first would read an arbitrary
+    few hundred of the thousands of Omars and could miss every one who bears
+    the name three times. A person bearing a key ``n`` times is indexed with
+    its repeat tokens for 2 to ``n`` times, so the strict tier can ask for it.
+    """
+    return "3" * (min(times, REPEAT_MAX) - 1) + key_tok[1:]
+
+
 def prefix_is_edge(prefix: str) -> bool:
     """True when a prefix is looked up as an indexed edge token rather than by a prefix query."""
     return EDGE_MIN <= len(prefix) <= EDGE_MAX
@@ -163,8 +179,10 @@ def index_text(
     """
     seen: dict[str, None] = {}
     variants: dict[str, None] = {}
+    keys: Counter[str] = Counter()
     for value in names:
         for token in tokenize(value or ""):
+            keys[key_token(token.key)] += 1
             for form in token_forms(token):
                 seen.setdefault(form, None)
                 for edge in edge_tokens(form):
@@ -173,6 +191,9 @@ def index_text(
                 variants.setdefault(form, None)
     for form in variants:
         seen.setdefault(form, None)
+    for key_tok, count in keys.items():
+        for times in range(2, min(count, REPEAT_MAX) + 1):
+            seen.setdefault(repeat_token(key_tok, times), None)
     if parts is not None:
         present = set(parts)
         for part, marker in MISSING_PART_TOKENS.items():
@@ -234,6 +255,30 @@ class ParsedQuery:
     def word_keys(self) -> tuple[str, ...]:
         """Each typed word's :func:`word_key`."""
         return tuple(word_key(t) for t in self.tokens)
+
+    @cached_property
+    def strict_conjunctions(self) -> list[list[Group]]:
+        """The strict tier: every word by its key, and a key typed again must be borne again.
+
+        "Omar Omar al-Omar" asks for ``qamr``, then ``3amr`` (borne twice), then
+        ``33amr`` (see :func:`repeat_token`). Without it every Omar matches, and
+        the few hundred rows read may hold none of those named Omar three times.
+        When the word being typed repeats a key, its prefixes (``omar*``) would
+        match the first Omar again: they are asked for in a second conjunction,
+        read after the first.
+        """
+        seen: Counter[str] = Counter()
+        exact_groups: list[Group] = []
+        for exact, prefixes in self.groups:
+            key = exact[0]
+            seen[key] += 1
+            exact_groups.append(([repeat_token(key, seen[key]), *exact[1:]] if seen[key] > 1 else exact, prefixes))
+        if exact_groups == self.groups:
+            return [self.groups]
+        last_exact, last_prefixes = exact_groups[-1]
+        if not last_prefixes or last_exact == self.groups[-1][0]:
+            return [exact_groups]
+        return [[*exact_groups[:-1], (last_exact, [])], [*exact_groups[:-1], ([], last_prefixes)]]
 
     @property
     def year_group(self) -> Group | None:

@@ -393,7 +393,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         return []
     seen: set[uuid.UUID] = set()
     hits: list[SearchHit] = []
-    tiers: list[tuple[list[list[search.Group]], bool]] = [([parsed.groups], False)]
+    tiers: list[tuple[list[list[search.Group]], bool]] = [(parsed.strict_conjunctions, False)]
     tiers += [(t, True) for t in search.relaxed(parsed.groups, typed_letters=parsed.typed_letters)]
     year = parsed.year_group
     if year is not None:  # a typed year of birth narrows every tier (give or take a year)
@@ -407,7 +407,8 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
             ]
             rows = list({pid: (pid, text) for pid, text in rows}.values())
         elif parsed.partial and len(parsed.groups) >= 3:
-            rows = _strict_rows_typing(conjunctions[0], sites)
+            rows = [r for c in conjunctions for r in _strict_rows_typing(c, sites)]
+            rows = list({pid: (pid, text) for pid, text in rows}.values())
         else:
             rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
         rows = [r for r in rows if r[0] not in seen]
