@@ -630,3 +630,25 @@ def test_a_person_without_a_fathers_name_outranks_a_page_of_namesakes_whose_fath
     hits = person_search(user=personas.registrar, query="Хадиджа Махмюд Диб")
     assert hits[0].person_id == khadija.pk
     assert len(hits) == 10
+
+
+def test_a_record_lacking_a_part_is_reranked_though_many_one_letter_neighbours_score_higher_quickly(
+    personas, monkeypatch
+):
+    # The loose tier reads "Haroun one edit away & Ibrahim & al-Ahmad" (many rows, quick score 0.85 for the
+    # first word) and "Haroun & Ibrahim or no father's name & al-Ahmad" (one row, 0.6 for the missing part).
+    # Only the tier's best SEARCH_RERANK rows by quick score are reranked; each conjunction's best are too.
+    from haven.matching import selectors
+
+    for _ in range(4):
+        make_person(
+            site=personas.site_a,
+            names={("given", "la"): "Hazin", ("father", "la"): "Ibrahim", ("family", "la"): "Al-Ahmad"},
+        )
+    haroun = make_person(site=personas.site_a, names={("given", "la"): "Haroun", ("family", "la"): "El Ahmad"})
+    monkeypatch.setattr(selectors, "SEARCH_RERANK", 2)
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Харун Ибрагим аль-Ахмад")]
+    assert haroun.pk in ids
+    monkeypatch.setattr(selectors, "SEARCH_RERANK_EACH", 0)  # as before: the one row is cut
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Харун Ибрагим аль-Ахмад")]
+    assert haroun.pk not in ids
