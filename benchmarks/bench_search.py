@@ -23,7 +23,9 @@ include routing, authentication, access checks and JSON but not a network):
   persons and the other queries stay the same). Each miss of the name alone is counted
   as *outscored* (ten others' records rank higher against what was typed,
   by Haven's own ranking) or *not reached* (the person would have scored
-  into the first ten, but the search did not bring them up);
+  into the first ten, but the search did not bring them up), and written
+  one by one (what was typed, the target's record and score, the page) to
+  ``search-<db>-<n>-<seed>.misses.txt`` beside the databases;
 - the online duplicate check (``POST /api/v1/persons/duplicates``) p95;
 - a primary-key ``GET /api/v1/persons/{id}`` for the ratio.
 
@@ -307,7 +309,9 @@ def _db_value(f: Any, o: Any) -> Any:
     return f.get_db_prep_save(value, connection)
 
 
-def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keystroke_names: int) -> dict[str, Any]:
+def _measure(
+    targets: list[dict[str, Any]], user: Any, methods: list[str], keystroke_names: int, misses_file: Path | None = None
+) -> dict[str, Any]:
     from django.test import Client
 
     from haven.api.services import token_issue
@@ -340,6 +344,7 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
             for i in range(2, len(text) + 1):
                 keys.append(timed_get("/api/v1/persons/search", {"q": text[:i]})[0])
         found, found_year, found_distinct, found_clean, outscored, full, with_year = 0, 0, 0, 0, 0, [], []
+        missed: list[str] = []
         distinct = [t for t in targets if t.get("namesakes", 0) < 10]
         noise = random.Random(1)
         for t in targets:
@@ -353,9 +358,16 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
             if not hit:
                 # Why missed: the target would have scored into the first ten (the search did not
                 # reach it), or ten others rank higher by the same scorer (outscored).
-                mine = _target_score(user, t)
+                target_hit = _target_hit(user, t)
+                mine = target_hit.score if target_hit is not None else None
                 tenth = r.json()[-1]["score"] if len(r.json()) >= 10 else 0.0
                 outscored += mine is not None and mine < tenth
+                # For whoever works on recall next: what was typed, the target's record, the page.
+                kind = "outscored" if mine is not None and mine < tenth else "not reached"
+                record = " / ".join(target_hit.names.values()) if target_hit is not None else "(not visible)"
+                lines = [f"{kind}: {t['typed']}", f"  target {mine if mine is not None else '-'}  {record}"]
+                lines += [f"  {h['score']:.3f}  {' / '.join(h['names'].values())}" for h in r.json()]
+                missed.append("\n".join(lines))
             found_distinct += hit and t.get("namesakes", 0) < 10
             # The same name as another paper writes it, typed without a slip of the keyboard.
             recent_rows.clear()
@@ -368,6 +380,8 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
             dt, r = timed_get("/api/v1/persons/search", {"q": text, "limit": 10})
             with_year.append(dt)
             found_year += any(h["person_id"] == t["id"] for h in r.json())
+        if misses_file is not None:
+            misses_file.write_text("\n\n".join(missed) + "\n", encoding="utf-8")
         out[method] = {
             "keystrokes": len(keys),
             "key_p50": _pct(keys, 0.5),
@@ -404,12 +418,12 @@ def _measure(targets: list[dict[str, Any]], user: Any, methods: list[str], keyst
     return out
 
 
-def _target_score(user: Any, target: dict[str, Any]) -> float | None:
-    """The rank score the search gives the target itself for its typed name (None: not visible)."""
+def _target_hit(user: Any, target: dict[str, Any]) -> Any:
+    """The target itself as the search scores it for its typed name (None: not visible)."""
     from haven.matching import search, selectors
 
     hits = selectors._search_hits(user, search.parse_query(target["typed"]), [uuid.UUID(target["id"])])
-    return hits[0].score if hits else None
+    return hits[0] if hits else None
 
 
 def run_one(
@@ -439,7 +453,9 @@ def run_one(
     methods = pg_methods if connection.vendor == "postgresql" else ["fts5"]
     warm_s = _warm(db, n)
     before = os.getloadavg()[0]
-    result = _measure(targets, user, methods, keystroke_names)
+    misses = TMP / f"search-{db}-{n}-{seed}.misses.txt"
+    result = _measure(targets, user, methods, keystroke_names, misses)
+    print(f"  misses by name, one by one: {misses}", file=sys.stderr, flush=True)
     # The 1-minute load average at the start and end of the measurement (2 cores: above 2 means queueing).
     result.update({"db": db, "n": n, "load_s": load_s, "warm_s": warm_s, "loadavg": (before + os.getloadavg()[0]) / 2})
     return result
