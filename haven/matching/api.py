@@ -52,7 +52,11 @@ class CandidateOut(Schema):
     person_id: uuid.UUID
     registration_number: str
     score: float
-    band: str
+    band: str = Field(
+        ...,
+        description="The scorer's judgement: same (from 0.85), possible (from 0.5) or different; "
+        "the check lists candidates from 0.12, so 'different' here means similar names to check",
+    )
     names: dict[str, str]
     date_of_birth: date | None
     age: int | None

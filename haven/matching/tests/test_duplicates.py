@@ -202,3 +202,43 @@ def test_home_panel_and_nav(personas, target, brother):
     assert config.home_panels(personas.caseworker) == []
     assert [i["url"] for i in config.nav_items(personas.manager)] == ["/matching/duplicates/"]
     assert config.nav_items(personas.outsider) == []
+
+
+def test_at_national_scale_the_same_names_without_a_date_of_birth_are_still_shown_to_check(
+    personas, target, brother, monkeypatch, client
+):
+    # With a million persons registered, the same three names and no date of birth score about 0.13 (the
+    # registry's size is the scorer's prior): below "possible duplicate", but a second registration
+    # missed costs more than a look. The brother (another given name) is still not listed.
+    from haven.matching import selectors
+    from haven.matching.core.score import POSSIBLE
+
+    monkeypatch.setattr(selectors, "_population", lambda: 1_000_000)
+    rana = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Ranaa", ("father", "la"): "Moustafa", ("family", "la"): "Alloush"},
+        dob=None,
+        sex="F",
+    )
+    found = duplicate_candidates(
+        user=personas.registrar, given_name="Рана", father_name="Мустафа", family_name="Аллюш", sex="F"
+    )
+    assert [c.person_id for c in found] == [rana.pk]
+    assert selectors.DUPLICATE_WARN <= found[0].score < POSSIBLE and found[0].band == "different"
+    assert brother.pk not in [c.person_id for c in duplicate_candidates(user=personas.registrar, **NEW)]
+    client.force_login(personas.registrar)
+    page = client.post(
+        "/matching/duplicates/check/",
+        {"given_name": "Рана", "father_name": "Мустафа", "family_name": "Аллюш", "sex": "F"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    ).content.decode()
+    assert "Похожие имена: проверьте" in page
+
+
+def test_no_record_whose_given_name_disagrees_can_reach_the_warning():
+    # Siblings and twins share everything but the given name: the scorer caps them below the warning.
+    from haven.matching.core import score
+    from haven.matching.selectors import DUPLICATE_WARN
+
+    assert 1 / (1 + 2**-score._GIVEN_CAP) < DUPLICATE_WARN
