@@ -630,6 +630,8 @@ def test_a_person_without_a_fathers_name_outranks_a_page_of_namesakes_whose_fath
     hits = person_search(user=personas.registrar, query="Хадиджа Махмюд Диб")
     assert hits[0].person_id == khadija.pk
     assert len(hits) == 10
+    # With the year of birth typed after the name (all were born in 1985), the same.
+    assert person_search(user=personas.registrar, query="Хадиджа Махмюд Диб 1985")[0].person_id == khadija.pk
 
 
 def test_a_record_lacking_a_part_is_reranked_though_many_one_letter_neighbours_score_higher_quickly(
