@@ -408,26 +408,13 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
             each = [
                 search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False) for c in conjunctions
             ]
-            rows = list({pid: (pid, text) for rows_c in each for pid, text in rows_c}.values())
+            rows = [r for rows_c in each for r in rows_c]
         elif parsed.partial and len(parsed.groups) >= 3:
             rows = [r for c in conjunctions for r in _strict_rows_typing(c, sites)]
-            rows = list({pid: (pid, text) for pid, text in rows}.values())
         else:
             rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
-        rows = [r for r in rows if r[0] not in seen]
-        seen.update(pid for pid, _ in rows)
-        # Stable sort: the database's relevance breaks ties of the quick score.
-        # (In the strict tier every row holds every word: only spellings differ.)
-        quick = search.QuickScorer(parsed, fuzzy=ranked)
-        scores = {pid: quick(text) for pid, text in rows}
-        rows.sort(key=lambda r: -scores[r[0]])
         keep = SEARCH_RERANK if ranked else SEARCH_RERANK_STRICT
-        chosen = dict.fromkeys(pid for pid, _ in rows[:keep])
-        for rows_c in each if len(each) > 1 else ():
-            # A conjunction of few rows (a rare name with a part missing) is not drowned by one of many.
-            best = sorted((pid for pid, _ in rows_c if pid in scores), key=lambda pid: -scores[pid])
-            chosen.update(dict.fromkeys(best[:SEARCH_RERANK_EACH]))
-        hits.extend(_search_hits(user, parsed, list(chosen)))
+        hits.extend(_rerank(user, parsed, rows, seen, fuzzy=ranked, keep=keep, each=each))
         if sum(1 for h in hits if h.score >= SEARCH_GOOD) >= limit:
             if not ranked:
                 hits.extend(_lacking_one_part(user, parsed, hits, seen, sites, limit))
@@ -491,13 +478,39 @@ def _lacking_one_part(
         r
         for c in conjunctions
         for r in search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False)
-        if r[0] not in seen
     ]
-    rows = list({pid: (pid, text) for pid, text in rows}.values())
-    seen.update(pid for pid, _ in rows)
-    quick = search.QuickScorer(parsed, fuzzy=False)
-    rows.sort(key=lambda r: -quick(r[1]))
-    return _search_hits(user, parsed, [pid for pid, _ in rows[:SEARCH_RERANK_STRICT]])
+    return _rerank(user, parsed, rows, seen, fuzzy=False, keep=SEARCH_RERANK_STRICT)
+
+
+def _rerank(
+    user: Any,
+    parsed: search.ParsedQuery,
+    rows: search.Rows,
+    seen: set[uuid.UUID],
+    *,
+    fuzzy: bool,
+    keep: int,
+    each: Sequence[search.Rows] = (),
+) -> list[SearchHit]:
+    """One tier's candidates not seen in an earlier one, pre-ranked by quick score; the best reranked with names.
+
+    ``keep`` rows are reranked, and with ``each`` (the rows of each of the
+    tier's conjunctions) also each conjunction's best :data:`SEARCH_RERANK_EACH`:
+    a conjunction of few rows (a rare name with a part missing) is not
+    drowned by one of many.
+    """
+    fresh = {pid: text for pid, text in rows if pid not in seen}
+    seen.update(fresh)
+    quick = search.QuickScorer(parsed, fuzzy=fuzzy)
+    scores = {pid: quick(text) for pid, text in fresh.items()}
+    # Stable sort: the database's relevance breaks ties of the quick score.
+    # (In the strict tier every row holds every word: only spellings differ.)
+    order = sorted(fresh, key=lambda pid: -scores[pid])
+    chosen = dict.fromkeys(order[:keep])
+    for rows_c in each if len(each) > 1 else ():
+        best = sorted((pid for pid, _ in rows_c if pid in scores), key=lambda pid: -scores[pid])
+        chosen.update(dict.fromkeys(best[:SEARCH_RERANK_EACH]))
+    return _search_hits(user, parsed, list(chosen))
 
 
 def _audit_shown(user: Any, what: str, person_ids: list[uuid.UUID]) -> None:
