@@ -73,6 +73,8 @@ _ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", 
                   "абдуль", "абдель", "абдаль", "абдол", "عبد"})  # fmt: skip
 _ABD_WITH_ARTICLE = frozenset({"abdu", "abdo", "abdou", "абду", "абдо"})
 _ABU = frozenset({"abu", "abou", "abo", "абу", "ابو"})
+_PARTICLES = _ABD | _ABD_WITH_ARTICLE | _ABU
+_DOUBLED = re.compile(r"(.)\1+")
 _DIN = frozenset({"din", "dine", "deen", "ddin", "ddine", "eddin", "eddine", "uddin", "addin",
                   "дин", "аддин", "эддин", "еддин", "уддин", "دين"})  # fmt: skip
 _DIN_GLUED = {
@@ -276,9 +278,30 @@ def _glued_din(part: _Part, d: _Dictionary | None) -> Token | None:
     return Token(t, s, head.key + "_DN", head.latin + "eddin")
 
 
+def _particle(text: str) -> str:
+    """Abd or Abu typed with a letter twice (``عببد``, ``Abbu``, ``Абдд``) reads as the particle.
+
+    No particle has a letter twice in a row, so nothing else is taken for one
+    (``Abbas`` is ``abas``, not a particle). A name is never undoubled: only
+    the particle, so that ``عببد الغني`` joins into Abd al-Ghani as
+    ``عبد الغني`` does.
+    """
+    if text in _PARTICLES:
+        return text
+    single = _DOUBLED.sub(r"\1", text)
+    return single if single in _PARTICLES else text
+
+
+def has_doubled_particle(text: str) -> bool:
+    """Does ``text`` hold Abd or Abu typed with a letter twice (whose tokens changed in migration 0010)?"""
+    standalone, prefix = load_articles()
+    return any(_particle(p.text) != p.text for p in _split_parts(text, standalone, prefix))
+
+
 def _tokenize_raw(text: str, d: _Dictionary | None) -> list[Token]:
     standalone, prefix = load_articles()
     parts = [_strip_glued_article(p, d) for p in _split_parts(text, standalone, prefix)]
+    parts = [replace(p, text=_particle(p.text)) for p in parts]
     out: list[Token] = []
     i = 0
     while i < len(parts):

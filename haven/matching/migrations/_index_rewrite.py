@@ -1,6 +1,7 @@
 """Re-write every search index entry with the current ``index_text``, keeping the ids.
 
-Shared by the migrations that change what the index holds (0004, 0006, 0007, 0009).
+Shared by the migrations that change what the index holds (0004, 0006, 0007,
+0009, and 0010 for the few persons whose tokens changed).
 Like them it calls the live ``haven.matching.search.index_text``, so any of
 them writes today's format; ids are kept, so the SQLite FTS5 rowids stay
 valid. ``manage.py rebuild_search_index`` does the same on demand. (The
@@ -12,7 +13,8 @@ from collections import defaultdict
 CHUNK = 2_000
 
 
-def rewrite_search_index(apps, schema_editor):
+def rewrite_search_index(apps, schema_editor, person_ids=None):
+    """Every entry, or only those of ``person_ids``."""
     from haven.matching import search
 
     Index = apps.get_model("matching", "PersonSearchIndex")
@@ -21,7 +23,10 @@ def rewrite_search_index(apps, schema_editor):
     conn = schema_editor.connection
     last = 0
     while True:
-        rows = list(Index.objects.filter(id__gt=last).order_by("id").values_list("id", "person_id")[:CHUNK])
+        entries = Index.objects.filter(id__gt=last)
+        if person_ids is not None:
+            entries = entries.filter(person_id__in=person_ids)
+        rows = list(entries.order_by("id").values_list("id", "person_id")[:CHUNK])
         if not rows:
             break
         last = rows[-1][0]

@@ -34,6 +34,27 @@ def test_spellings_of_one_name_share_a_key(group: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("عببد الغني", "عبد الغني"),
+        ("Abbdul Rahman", "Abdul Rahman"),
+        ("Абдд Аль-Карим", "Абд Аль-Карим"),
+        ("Abbu Mahmoud", "Abu Mahmoud"),
+        ("أبوو حسن", "أبو حسن"),
+    ],
+)
+def test_abd_or_abu_typed_with_a_letter_twice_still_joins_its_name(typed: str, meant: str) -> None:
+    # A slip of the keyboard in the particle must not split Abd al-Ghani into two names.
+    assert phonetic_key(typed) == phonetic_key(meant)
+    assert len(name_tokens(typed)) == 1
+
+
+def test_names_with_a_letter_twice_are_not_taken_for_a_particle() -> None:
+    assert name_tokens("Abbas Hassan") == ["abbas", "hassan"]
+    assert name_tokens("ممدوح عبدالله") == ["ممدوح", "عبدله"]
+
+
+@pytest.mark.parametrize(
     ("a", "b"),
     [
         ("Hassan", "Hussein"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from types import SimpleNamespace
@@ -614,6 +615,48 @@ def test_the_migration_rewrites_entries_written_before_repeat_tokens(personas):
     rewrite_search_index(apps, SimpleNamespace(connection=connection))  # what the migration's editor offers it
     forget_recent_rows()  # servers start after migrating, with nothing kept
     assert strict_tier() == [omar.pk]
+
+
+def test_abd_typed_with_a_letter_twice_is_found_and_migration_0010_rewrites_old_entries(personas, monkeypatch):
+    from django.apps import apps
+    from django.db import connection
+
+    from haven.matching import search
+    from haven.matching.core import normalize
+
+    # Registered as written on an old form, with a slip in the particle: عببد الغني is Abd al-Ghani.
+    person = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "عببد الغني", ("father", "ar"): "محمد", ("family", "ar"): "العمر"},
+    )
+    typed = ("Abdulghani Mohammed Al-Omar", "Абдулгани Мухаммед Аль-Омар")
+    for query in typed:
+        assert person_search(user=personas.registrar, query=query)[0].person_id == person.pk, query
+    # The entry as written before 0010 held the particle and the name as two words (found here only by
+    # the loose tiers of a registry of one; at a million persons, after a page of others).
+    entry = PersonSearchIndex.objects.get(person=person)
+    with monkeypatch.context() as m:
+        m.setattr(normalize, "_particle", lambda text: text)
+        normalize._tokenize_cached.cache_clear()
+        old = search.index_text(
+            names=["عببد الغني", "محمد", "العمر"],
+            site_id=personas.site_a.pk,
+            date_of_birth=person.date_of_birth,
+            parts={"given", "father", "family"},
+        )
+    normalize._tokenize_cached.cache_clear()
+    assert old != entry.text
+    PersonSearchIndex.objects.filter(pk=entry.pk).update(text=old)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE matching_person_fts SET text = %s WHERE rowid = %s", [old, entry.pk])
+    compound = search.key_token(search.tokenize("عبد الغني")[0].key)
+    assert compound in entry.text.split() and compound not in old.split()
+    migration = importlib.import_module("haven.matching.migrations.0010_search_doubled_particles")
+    migration.rewrite_doubled_particles(apps, SimpleNamespace(connection=connection))  # as the migration runs it
+    forget_recent_rows()
+    assert PersonSearchIndex.objects.get(person=person).text == entry.text
+    assert person_search(user=personas.registrar, query=typed[0])[0].person_id == person.pk
 
 
 def test_a_person_without_a_fathers_name_outranks_a_page_of_namesakes_whose_father_only_shares_a_key(personas):
