@@ -54,7 +54,7 @@ from rapidfuzz import fuzz
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
-from haven.matching.core.normalize import Token, tokenize
+from haven.matching.core.normalize import Token, joins_next_word, tokenize
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -292,6 +292,10 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 """A four-digit year of birth typed among the names."""
 
 
+_HYPHEN_END = re.compile(r"[\-‐‑]\s*$")
+"""A word followed by a hyphen is complete (``Аль-``), as one followed by a space."""
+
+
 PARTIAL_KEY_MIN = 2
 """A word being typed of three letters or more is looked up by its key prefix from this many key letters on.
 
@@ -316,10 +320,17 @@ def parse_query(text: str) -> ParsedQuery:
     letters = sum(1 for c in text if c.isalpha())
     if letters < MIN_QUERY_CHARS:
         return ParsedQuery()
-    typing = not text[-1:].isspace()
+    ended_by_hyphen = bool(_HYPHEN_END.search(text))
+    typing = not text[-1:].isspace() and not ended_by_hyphen
     tokens = tokenize(text)
     if not tokens:
         return ParsedQuery()
+    words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
+    if not typing and len(tokens) > 1 and joins_next_word(words[-1], hyphen=ended_by_hyphen):
+        # "Randa Yaser El ", "Хусейн Закария Абу ", "Аль-": an article or Abd/Abu only says that a
+        # name follows. As a word of its own it matched nobody (or Wael, whose key "Al" shares), and
+        # every tier ran for nothing; the words before are searched until the name is typed.
+        tokens = tokens[:-1]
     if typing and len(tokens) > 1 and len(tokens[-1].text) < PARTIAL_MIN_LETTERS:
         # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
         # and cost the most (every name starting so); search the words before.
@@ -331,7 +342,6 @@ def parse_query(text: str) -> ParsedQuery:
     partial = pk = ""
     if typing:
         last = tokens[-1]
-        words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
         partial = words[-1] if words else last.text
         exact = [key_token(last.key)]
         spelling = _clean(last.text)

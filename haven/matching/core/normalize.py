@@ -292,6 +292,17 @@ def _particle(text: str) -> str:
     return single if single in _PARTICLES else text
 
 
+def joins_next_word(word: str, *, hyphen: bool = False) -> bool:
+    """Is ``word`` an article or Abd/Abu, which only say that a name follows (``Al``, ``Аль``, ``أبو``, ``Abdul``)?
+
+    ``hyphen``: the word was written before a hyphen (``ash-``, ``Аш-``), where
+    the prefix-only articles count too.
+    """
+    folded, _script = fold_token(word)
+    standalone, prefix = load_articles()
+    return _particle(folded) in _PARTICLES or folded in (prefix if hyphen else standalone)
+
+
 def has_doubled_particle(text: str) -> bool:
     """Does ``text`` hold Abd or Abu typed with a letter twice (whose tokens changed in migration 0010)?"""
     standalone, prefix = load_articles()

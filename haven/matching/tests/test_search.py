@@ -252,6 +252,33 @@ def test_two_letters_after_complete_words_wait_for_a_third(personas, target, cro
     assert parse_query("Мухаммед Аль-Хас").partial
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Randa Yaser El ",
+        "Randa Yaser Al-",
+        "Ранда Ясер Аль-",
+        "Ранда Ясер Абу ",
+        "رندة ياسر أبو ",
+        "Randa Yaser Abd al ",
+    ],
+)
+def test_an_article_or_abu_typed_after_the_names_waits_for_the_name_that_follows(personas, typed):
+    # "El" and Wael share their key (WL): the search turned to Randa Yaser Wael while the officer
+    # was typing Randa Yaser El-Ali. An article, Abd or Abu alone says only that a name follows.
+    wael = make_person(
+        site=personas.site_a, names={("given", "la"): "Randa", ("father", "la"): "Yaser", ("family", "la"): "Wael"}
+    )
+    ali = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "رندة", ("father", "ar"): "ياسر", ("family", "ar"): "العلي"},
+    )
+    assert parse_query(typed).groups == parse_query(typed.split()[0] + " " + typed.split()[1] + " ").groups
+    shown = {h.person_id: h.score for h in person_search(user=personas.registrar, query=typed)}
+    assert set(shown) == {wael.pk, ali.pk} and shown[wael.pk] == shown[ali.pk]
+    assert parse_query("Ola Hussein Ala ").tokens[-1].text == "ala"  # Alaa is a name, not an article
+
+
 def test_site_tokens_narrow_the_index_only_for_a_few_of_many_sites(personas, monkeypatch):
     import uuid
 
