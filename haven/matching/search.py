@@ -239,6 +239,8 @@ class ParsedQuery:
     """A year of birth typed with the name (``Мухаммед Хасан 1985``)."""
     partial_key: str = ""
     """Key of the word being typed as a prefix (no end-of-word rules: ``Ima`` is ``aM``, not ``aMa``)."""
+    after_article: tuple[str, ...] = ()
+    """Prefixes of what follows an article glued onto the word being typed (``khat``, ``qht`` of ``Alkhat``)."""
     scores: dict[tuple[int, str], float] = field(default_factory=dict, repr=False, compare=False)
     """Word scores already computed for this query: (typed word's position, stored word's :func:`word_key`) -> score.
     A search reranks a hundred candidates a tier, most sharing their names (Mohammed, Ali ...)."""
@@ -308,6 +310,36 @@ PARTIAL_MIN_LETTERS = 3
 """After complete words, a word being typed counts from this many letters."""
 
 
+_GLUED_ARTICLES = {"latin": ("al", "el"), "cyrillic": ("аль", "эль", "ал", "эл")}
+
+
+def _letters_after_article(token: Token) -> int:
+    """Letters of a word, less an Arabic article glued on (``الع`` is the article and one letter)."""
+    text = token.text
+    return len(text) - 2 if token.script == "arabic" and text.startswith("ال") else len(text)
+
+
+def _after_glued_article(word: str) -> list[str]:
+    """Prefixes of what follows an article glued onto a word being typed (``Alkhat``, ``Эльхат``).
+
+    The whole word is recognised as al- and a name only once the name is
+    known (``Alkhatib``); until then its prefixes (``alkhat*``) match only
+    names stored glued, and the page stays empty while every tier runs.
+    The rest's spelling, Latin reading and key prefix are looked up too.
+    """
+    folded, script = fold_token(word)
+    for article in _GLUED_ARTICLES.get(script, ()):
+        rest = folded[len(article) :]
+        if folded.startswith(article) and len(rest) >= PARTIAL_MIN_LETTERS:
+            forms = [_clean(rest)]
+            forms += [_clean(w) for t in tokenize(rest)[-1:] for w in t.latin.split()[-1:]]
+            key = _partial_key(rest)
+            if len(key) >= PARTIAL_KEY_MIN:
+                forms.append(key_token(key))
+            return [f for f in dict.fromkeys(forms) if f]
+    return []
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Turn what the user typed into index-token groups (see the module docstring)."""
     text = (text or "")[:200]
@@ -331,7 +363,7 @@ def parse_query(text: str) -> ParsedQuery:
         # name follows. As a word of its own it matched nobody (or Wael, whose key "Al" shares), and
         # every tier ran for nothing; the words before are searched until the name is typed.
         tokens = tokens[:-1]
-    if typing and len(tokens) > 1 and len(tokens[-1].text) < PARTIAL_MIN_LETTERS:
+    if typing and len(tokens) > 1 and _letters_after_article(tokens[-1]) < PARTIAL_MIN_LETTERS:
         # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
         # and cost the most (every name starting so); search the words before.
         tokens, typing = tokens[:-1], False
@@ -340,6 +372,7 @@ def parse_query(text: str) -> ParsedQuery:
     for t in complete:
         groups.append(([key_token(t.key)], []))
     partial = pk = ""
+    after_article: tuple[str, ...] = ()
     if typing:
         last = tokens[-1]
         partial = words[-1] if words else last.text
@@ -356,8 +389,13 @@ def parse_query(text: str) -> ParsedQuery:
             # for; its prefixes add names hardly anyone bears and make the index merge the
             # postings of every Mohammed* (tens of milliseconds at a million persons).
             prefixes = []
+        else:  # "Alkhat": al- and the start of Khatib (Elias is a name: no article in it)
+            after_article = tuple(f for f in _after_glued_article(partial) if f not in prefixes)
+            prefixes += after_article
         groups.append((exact, [p for p in prefixes if len(p) >= MIN_QUERY_CHARS]))
-    return ParsedQuery(groups=groups, tokens=tokens, partial=partial, year=year, partial_key=pk)
+    return ParsedQuery(
+        groups=groups, tokens=tokens, partial=partial, year=year, partial_key=pk, after_article=after_article
+    )
 
 
 Group = tuple[list[str], list[str]]

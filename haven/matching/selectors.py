@@ -205,18 +205,24 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     if exact[0] in forms:
         return 1.0
     q = parsed.tokens[-1]
+    glued = _prefix_score(parsed.after_article, forms, t)  # Alkhat: al- and the start of Khatib
+    if glued:
+        return glued
     if len(parsed.partial_key or q.key) >= len(t.key):
         # Its key is as long as the person's already: not a prefix of that word but a
         # different word (Хвлил is no start of Хадж, whatever their first letters). The
         # prefix key counts, not the whole word's: Ima (aM) may still become Imad (aMD).
         return _word_score(q, t)
+    return _prefix_score(prefixes, forms, t) or fuzz.partial_ratio(q.latin, t.latin) / 100 * 0.8
+
+
+def _prefix_score(prefixes: Sequence[str], forms: list[str], t: Token) -> float:
+    """0.9 and more for a form of the person's word that starts with a typed prefix (the longer, the more), else 0."""
     best = 0.0
     for p in prefixes:
         if any(f.startswith(p) for f in forms):
             best = max(best, 0.9 + 0.1 * min(1.0, len(p) / max(1, len(t.latin))))
-    if best:
-        return best
-    return fuzz.partial_ratio(parsed.tokens[-1].latin, t.latin) / 100 * 0.8
+    return best
 
 
 def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]]:

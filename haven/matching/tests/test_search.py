@@ -279,6 +279,21 @@ def test_an_article_or_abu_typed_after_the_names_waits_for_the_name_that_follows
     assert parse_query("Ola Hussein Ala ").tokens[-1].text == "ala"  # Alaa is a name, not an article
 
 
+@pytest.mark.parametrize("typed", ["Ola Hussein Alkhat", "Ула Хусейн Альхат", "Ola Hussein Elkhati"])
+def test_a_family_name_typed_with_its_article_glued_on_is_found_while_typing(personas, typed):
+    # "Alkhatib" is read as al- and Khatib once the name is whole; while it is typed, the start of
+    # the name after the article is looked up too, and ranks as the start of Khatib.
+    khatib = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "علا", ("father", "ar"): "حسين", ("family", "ar"): "الخطيب"},
+        sex="F",
+    )
+    make_person(site=personas.site_a, names={("given", "la"): "Ola", ("father", "la"): "Hussein"}, sex="F")
+    hits = person_search(user=personas.registrar, query=typed)
+    assert hits[0].person_id == khatib.pk and hits[0].score > 0.95
+    assert parse_query(typed).after_article and not parse_query("Ola Hussein Elias").after_article
+
+
 def test_site_tokens_narrow_the_index_only_for_a_few_of_many_sites(personas, monkeypatch):
     import uuid
 
