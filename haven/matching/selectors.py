@@ -42,6 +42,7 @@ from haven.matching.core.score import (
     PersonRecord,
     band,
     prepare,
+    same_names_no_date,
     score_pair,
     score_prepared,
 )
@@ -714,6 +715,9 @@ def _part_keys(value: str) -> list[str]:
 DUPLICATE_WARN = 0.12
 """The duplicate check at registration lists candidates from this score, below ``POSSIBLE`` (0.5).
 
+Also listed below it: the same three names with no date of birth on one
+side to tell them apart (:func:`~haven.matching.core.score.same_names_no_date`).
+
 The score is the probability that two records are one person, with the
 registry's size as the prior: at a million persons the same three names
 and no date of birth (Rana Mustafa Alloush) score 0.13, the same names and
@@ -759,6 +763,10 @@ def duplicate_candidates(
         (a, b) for a, b in (("given", "family"), ("given", "father"), ("father", "family")) if a in part and b in part
     ]
     conjunctions = [[part[a], part[b]] for a, b in pairs] or [[part["given"]]]
+    if len(part) == 3:
+        # All three names first: the pairs of common names (Mohammed & Saeed) bring an arbitrary
+        # hundred of their thousands of rows, which may not hold the namesake of all three.
+        conjunctions.insert(0, list(part.values()))
     ids: list[uuid.UUID] = []
     if date_of_birth is not None:
         years: search.Group = ([search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)] + [search.NO_YEAR], [])
@@ -798,11 +806,14 @@ def duplicate_candidates(
     scored: list[tuple[float, uuid.UUID, PersonRecord]] = []
     for f in facts:
         best: tuple[float, PersonRecord] | None = None
+        same_names = False  # in any of the person's scripts, with no date to tell them apart
         for rec in person_records(f, names.get(f.pk, {})):
-            s = score_prepared(new_prepared, prepare(rec, freq, cache=cache))
+            prepared = prepare(rec, freq, cache=cache)
+            s = score_prepared(new_prepared, prepared)
             if best is None or s > best[0]:
                 best = (s, rec)
-        if best and best[0] >= DUPLICATE_WARN:
+            same_names = same_names or same_names_no_date(new_prepared, prepared)
+        if best and (best[0] >= DUPLICATE_WARN or same_names):
             scored.append((best[0], f.pk, best[1]))
     scored.sort(key=lambda t: -t[0])
     scored = scored[:limit]

@@ -366,6 +366,32 @@ def _evidence(a: PreparedRecord, b: PreparedRecord, reasons: list[str] | None) -
     return total
 
 
+NAMES_AGREE = 0.85
+"""Similarity from which :func:`same_names_no_date` counts two names as the same (Абдурраззак, Abdoulrazzaq: 0.89)."""
+
+
+def same_names_no_date(a: PreparedRecord, b: PreparedRecord) -> bool:
+    """The same given, father's and family names, and no date of birth on either side to tell them apart.
+
+    The score cannot rise above the name's own weight then: at a million
+    persons Kinan Abdulrazzaq al-Ahmad against Kenan Abdoulrazzaq El Ahmad,
+    neither with a date, scores 0.085. The duplicate check lists such a pair
+    for the officer to check (household, site, registration date), below
+    the warning threshold. Siblings and twins differ in the given name, a
+    father and son in two names: never listed so.
+    """
+    if a.dob is not None or b.dob is not None:
+        return False
+    if a.given is None or b.given is None or a.family is None or b.family is None:
+        return False
+    if (a.father is None) != (b.father is None):
+        return False
+    pairs = [(a.given, b.given, True), (a.family, b.family, False)]
+    if a.father is not None and b.father is not None:
+        pairs.append((a.father, b.father, False))
+    return all(name_similarity(x, y, strict=strict) >= NAMES_AGREE for x, y, strict in pairs)
+
+
 def _squash(bits: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-bits))
 

@@ -242,3 +242,40 @@ def test_no_record_whose_given_name_disagrees_can_reach_the_warning():
     from haven.matching.selectors import DUPLICATE_WARN
 
     assert 1 / (1 + 2**-score._GIVEN_CAP) < DUPLICATE_WARN
+
+
+def test_common_names_without_a_date_of_birth_on_either_side_are_listed_to_check(personas, monkeypatch):
+    # Mohammed Saeed al-Hakim: at a million persons the three names alone score 0.05 (Mohammed and
+    # Saeed are common), and with no date on either side nothing can raise it. The person registered
+    # so is still listed for the officer to check; a namesake with a date, or a brother, is not.
+    from haven.matching import selectors
+
+    monkeypatch.setattr(selectors, "_population", lambda: 1_000_000)
+    hakim = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Mohammed", ("father", "la"): "Seeed", ("family", "la"): "El Hekim"},
+        dob=None,
+    )
+    dated = make_person(
+        site=personas.site_a,
+        names={("given", "cy"): "Мухаммед", ("father", "cy"): "Саид", ("family", "cy"): "Аль-Хаким"},
+        dob=date(1979, 5, 2),
+    )
+    brother = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Ahmad", ("father", "la"): "Saeed", ("family", "la"): "Al-Hakim"},
+        dob=None,
+    )
+    found = duplicate_candidates(user=personas.registrar, given_name="محمد", father_name="سعيد", family_name="الحكيم")
+    assert [c.person_id for c in found] == [hakim.pk]
+    assert found[0].score < selectors.DUPLICATE_WARN and found[0].band == "different"
+    assert dated.pk not in [c.person_id for c in found] and brother.pk not in [c.person_id for c in found]
+    # With a date of birth typed, the rule does not apply: the scorer decides.
+    dated_check = duplicate_candidates(
+        user=personas.registrar,
+        given_name="محمد",
+        father_name="سعيد",
+        family_name="الحكيم",
+        date_of_birth=date(1990, 1, 9),
+    )
+    assert hakim.pk not in [c.person_id for c in dated_check]
