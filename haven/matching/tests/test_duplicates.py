@@ -279,3 +279,29 @@ def test_common_names_without_a_date_of_birth_on_either_side_are_listed_to_check
         date_of_birth=date(1990, 1, 9),
     )
     assert hakim.pk not in [c.person_id for c in dated_check]
+
+
+def test_a_record_whose_fathers_and_family_names_both_carry_a_typo_is_still_a_candidate(personas):
+    # موسى صاحل الحشن (Saleh and al-Hasan each mistyped) shares no pair of name keys with Musa Saleh
+    # al-Hasan; the given name and the very year of birth bring it in, and the date decides.
+    from haven.matching import search
+
+    musa = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "موسى", ("father", "ar"): "صاحل", ("family", "ar"): "الحشن"},
+        dob=date(1992, 10, 3),
+    )
+    typed, stored = search.parse_query("Мусса Салех аль-Хасан ").groups, search.parse_query("موسى صاحل الحشن ").groups
+    assert typed[0] == stored[0] and typed[1] != stored[1] and typed[2] != stored[2]
+    found = duplicate_candidates(
+        user=personas.registrar,
+        given_name="Мусса",
+        father_name="Салех",
+        family_name="аль-Хасан",
+        date_of_birth=date(1992, 10, 3),
+        sex="M",
+    )
+    assert [c.person_id for c in found] == [musa.pk] and found[0].score >= 0.5
+    assert not duplicate_candidates(
+        user=personas.registrar, given_name="Мусса", father_name="Салех", family_name="аль-Хасан", sex="M"
+    )
