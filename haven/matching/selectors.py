@@ -776,7 +776,7 @@ def duplicate_candidates(
             # The given name and the very year: a record whose other two names both carry a typo
             # (Musa *Sahl al-Hashn* for Musa Saleh al-Hasan) shares no pair of keys. One duplicate
             # more in 150 at a million persons, 3-10 ms on PostgreSQL (session 8).
-            born = ([search.year_token(date_of_birth.year)], [])
+            born: search.Group = ([search.year_token(date_of_birth.year)], [])
             ids += search.candidates([[part["given"], born]], site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)
         # Typo-tolerant conjunctions (a part within one edit) were measured here too: one
         # duplicate more in 150 at 1M, for 60 ms more at p95 (SQLite), past the 200 ms budget.
