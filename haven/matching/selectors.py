@@ -715,7 +715,7 @@ def _part_keys(value: str) -> list[str]:
 DUPLICATE_WARN = 0.12
 """The duplicate check at registration lists candidates from this score, below ``POSSIBLE`` (0.5).
 
-Also listed below it: the same three names with no date of birth on one
+Also listed below it: the same three names with no date of birth on either
 side to tell them apart (:func:`~haven.matching.core.score.same_names_no_date`).
 
 The score is the probability that two records are one person, with the
