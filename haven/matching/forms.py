@@ -11,7 +11,8 @@ from haven.registry.models import Person
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=200, required=False)
+    # Not stripped: a space after the last word says it is complete, as it does through the API.
+    q = forms.CharField(label=_("Name"), max_length=200, required=False, strip=False)
 
 
 class DuplicateCheckForm(forms.Form):

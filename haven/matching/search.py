@@ -54,7 +54,7 @@ from rapidfuzz import fuzz
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
-from haven.matching.core.normalize import Token, joins_next_word, tokenize
+from haven.matching.core.normalize import Token, is_article, is_particle, tokenize
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -358,11 +358,14 @@ def parse_query(text: str) -> ParsedQuery:
     if not tokens:
         return ParsedQuery()
     words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
-    if not typing and len(tokens) > 1 and joins_next_word(words[-1], hyphen=ended_by_hyphen):
-        # "Randa Yaser El ", "Хусейн Закария Абу ", "Аль-": an article or Abd/Abu only says that a
-        # name follows. As a word of its own it matched nobody (or Wael, whose key "Al" shares), and
-        # every tier ran for nothing; the words before are searched until the name is typed.
+    if not typing and len(tokens) > 1 and is_article(words[-1], hyphen=ended_by_hyphen):
+        # "Randa Yaser El ", "Аль-": an article only says that a name follows. As a word of its
+        # own it matched Wael (whose key "Al" shares) and every tier ran for nothing; the words
+        # before are searched until the name is typed.
         tokens = tokens[:-1]
+    elif not typing and len(tokens) > 1 and is_particle(words[-1]):
+        # "Хусейн Закария Абу ": the start of a name in Abu (Abu Hassan), looked up as typed.
+        typing = True
     if typing and len(tokens) > 1 and _letters_after_article(tokens[-1]) < PARTIAL_MIN_LETTERS:
         # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
         # and cost the most (every name starting so); search the words before.

@@ -292,15 +292,17 @@ def _particle(text: str) -> str:
     return single if single in _PARTICLES else text
 
 
-def joins_next_word(word: str, *, hyphen: bool = False) -> bool:
-    """Is ``word`` an article or Abd/Abu, which only say that a name follows (``Al``, ``Аль``, ``أبو``, ``Abdul``)?
-
-    ``hyphen``: the word was written before a hyphen (``ash-``, ``Аш-``), where
-    the prefix-only articles count too.
-    """
+def is_article(word: str, *, hyphen: bool = False) -> bool:
+    """Is ``word`` an article (``Al``, ``El``, ``Аль``, ``ال``)? ``hyphen``: written before one (``ash-``)."""
     folded, _script = fold_token(word)
     standalone, prefix = load_articles()
-    return _particle(folded) in _PARTICLES or folded in (prefix if hyphen else standalone)
+    return folded in (prefix if hyphen else standalone)
+
+
+def is_particle(word: str) -> bool:
+    """Is ``word`` Abd or Abu (``Abdul``, ``Абу``, ``أبو``), the start of a compound name?"""
+    folded, _script = fold_token(word)
+    return _particle(folded) in _PARTICLES
 
 
 def has_doubled_particle(text: str) -> bool:
