@@ -54,7 +54,7 @@ from rapidfuzz import fuzz
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
-from haven.matching.core.normalize import Token, is_article, is_particle, tokenize
+from haven.matching.core.normalize import GLUED_ARTICLES, Token, is_article, is_particle, tokenize
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -310,9 +310,6 @@ PARTIAL_MIN_LETTERS = 3
 """After complete words, a word being typed counts from this many letters."""
 
 
-_GLUED_ARTICLES = {"latin": ("al", "el"), "cyrillic": ("аль", "эль", "ал", "эл")}
-
-
 def _letters_after_article(token: Token) -> int:
     """Letters of a word, less an Arabic article glued on (``الع`` is the article and one letter)."""
     text = token.text
@@ -328,7 +325,7 @@ def _after_glued_article(word: str) -> list[str]:
     The rest's spelling, Latin reading and key prefix are looked up too.
     """
     folded, script = fold_token(word)
-    for article in _GLUED_ARTICLES.get(script, ()):
+    for article in GLUED_ARTICLES.get(script, ()):
         rest = folded[len(article) :]
         if folded.startswith(article) and len(rest) >= PARTIAL_MIN_LETTERS:
             forms = [_clean(rest)]

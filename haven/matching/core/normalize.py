@@ -207,13 +207,17 @@ def _plain(part: _Part, d: _Dictionary | None) -> Token:
     return Token(part.text, part.script, raw_key(part.text, part.script), to_latin(part.text, part.script))
 
 
+GLUED_ARTICLES = {"latin": ("al", "el"), "cyrillic": ("аль", "эль", "ал", "эл")}
+"""Articles written glued onto a Latin or Cyrillic name (``Alhassan``, ``Эльхатиб``)."""
+
+
 def _strip_glued_article(part: _Part, d: _Dictionary | None) -> _Part:
     t, s = part.text, part.script
     if s == "arabic" and t.startswith("ال") and len(t) > 3:
         if d is None or t not in d.surface:
             return _Part(t[2:], s, True)
     elif d is not None and t not in d.surface:
-        for art in ("al", "el") if s == "latin" else ("аль", "эль", "ал", "эл"):
+        for art in GLUED_ARTICLES["latin" if s == "latin" else "cyrillic"]:
             rest = t[len(art) :]
             if t.startswith(art) and len(rest) >= 3 and (rest in d.surface or _loosely_known(rest, s, d)):
                 return _Part(rest, s, True)
