@@ -54,7 +54,7 @@ from rapidfuzz import fuzz
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
-from haven.matching.core.normalize import GLUED_ARTICLES, Token, is_article, is_particle, tokenize
+from haven.matching.core.normalize import GLUED_ARTICLES, HYPHENS, Token, is_article, is_particle, tokenize
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -294,8 +294,10 @@ YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 """A four-digit year of birth typed among the names."""
 
 
-_HYPHEN_END = re.compile(r"[\-‐‑]\s*$")
+_HYPHEN_END = re.compile(f"[{re.escape(HYPHENS)}]\\s*$")
 """A word followed by a hyphen is complete (``Аль-``), as one followed by a space."""
+_WORDS = re.compile(f"[\\s{re.escape(HYPHENS)}]+")
+"""What parts the words typed: the tokenizer's hyphens, so that both count the same words."""
 
 
 PARTIAL_KEY_MIN = 2
@@ -354,7 +356,7 @@ def parse_query(text: str) -> ParsedQuery:
     tokens = tokenize(text)
     if not tokens:
         return ParsedQuery()
-    words = [w for w in re.split(r"[\s\-‐_]+", text.strip()) if w]
+    words = [w for w in _WORDS.split(text.strip()) if w]
     if not typing and len(tokens) > 1 and is_article(words[-1], hyphen=ended_by_hyphen):
         # "Randa Yaser El ", "Аль-": an article only says that a name follows. As a word of its
         # own it matched Wael (whose key "Al" shares) and every tier ran for nothing; the words

@@ -66,7 +66,9 @@ class NormalizedName:
 
 
 _WORD_SPLIT = re.compile(r"[\s,;:/\\.()\[\]{}\"«»|+*&0-9]+")
-_HYPHENS = re.compile("[-‐‑‒–—_]")
+HYPHENS = "-‐‑‒–—_"
+"""What joins the parts of a name (Al-Hasan, Аль–Хасан): a hyphen, its Unicode variants, dashes, an underscore."""
+_HYPHENS = re.compile(f"[{re.escape(HYPHENS)}]")
 _ARTICLE_APOSTROPHE = re.compile(r"^((?:a|e)?l)['’`ʼ](.+)$", re.IGNORECASE)
 
 _ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "абд", "абдул",

@@ -271,6 +271,15 @@ def test_an_article_typed_after_the_names_waits_for_the_name_that_follows(person
     assert parse_query("Ola Hussein Ala ").tokens[-1].text == "ala"  # Alaa is a name, not an article
 
 
+@pytest.mark.parametrize("dash", ["-", "‐", "‑", "‒", "–", "—", "_"])
+def test_any_dash_between_the_article_and_the_name_reads_as_a_hyphen(dash):
+    # A phone or a word processor turns Аль-Хасан into Аль–Хасан: the search reads every dash the
+    # tokenizer reads, so an article before one waits for its name, and the name after one is the
+    # word being typed, not the whole "Аль–Хас".
+    assert parse_query(f"Мухаммед Ахмед Аль{dash}").groups == parse_query("Мухаммед Ахмед ").groups
+    assert parse_query(f"Мухаммед Ахмед Аль{dash}Хас").partial == "Хас"
+
+
 @pytest.mark.parametrize("typed", ["Randa Yaser Abu ", "Ранда Ясер Абу ", "رندة ياسر أبو "])
 def test_abu_typed_after_the_names_is_the_start_of_a_name_in_abu(personas, typed, client):
     # "Abu " says the family name is Abu something: it is looked up as the start of one, not as a
