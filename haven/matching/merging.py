@@ -132,9 +132,41 @@ def _model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def _check_may_merge(actor: Any, *persons: Person) -> None:
+def check_may_merge(actor: Any, *persons: Person) -> None:
+    """The merge right at both persons' sites (a refusal is audited)."""
     for p in persons:
         require(actor, roles.DUPLICATE_MERGE, p, purpose="merge duplicate records")
+
+
+def _sites_of_rows(model: type[models.Model], **lookup: Any) -> set[Any]:
+    """The sites of the rows of ``model`` that ``lookup`` selects (none for a model without a site)."""
+    if not any(f.name == "site" for f in model._meta.concrete_fields):
+        return set()
+    return set(model._base_manager.filter(**lookup).values_list("site_id", flat=True).distinct())
+
+
+def _points_at(model: type[models.Model], attname: str) -> Any:
+    """The model a foreign key (by attname, ``household_id``) of ``model`` points at."""
+    for f in model._meta.concrete_fields:
+        if f.attname == attname:
+            return f.related_model
+    return None
+
+
+def _check_may_move_household(actor: Any, source_id: Any, target_id: Any, purpose: str) -> None:
+    """The merge right at every site a household merge writes to.
+
+    A person can be transferred alone, so a household's members, its stays,
+    appointments and cases may sit at other sites than the two persons
+    merged: re-pointing them changes records there (and shows their members
+    at the survivor's site), so it needs the right there too. Checked before
+    the merge's transaction, so that a refusal is audited and nothing moves.
+    """
+    sites = set(Household.objects.filter(pk__in=[source_id, target_id]).values_list("site_id", flat=True))
+    for rel_model, attname in related_links(Household):
+        sites |= _sites_of_rows(rel_model, **{attname: source_id})
+    for site_id in sorted(s for s in sites if s is not None):
+        require(actor, roles.DUPLICATE_MERGE, site=site_id, purpose=purpose)
 
 
 def person_merge(
@@ -156,7 +188,7 @@ def person_merge(
     the survivor's household too. Audited (MERGE); undo with
     :func:`person_merge_undo`.
     """
-    _check_may_merge(actor, survivor, merged)
+    check_may_merge(actor, survivor, merged)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why these records are the same person.")})
     if survivor.pk == merged.pk:
@@ -164,6 +196,12 @@ def person_merge(
     bad = {v for v in choices.values() if v not in (SURVIVOR, MERGED)}
     if bad:
         raise ValidationError(_("Each field must keep the value of one of the two records."))
+    households = Person.objects.filter(pk__in=[survivor.pk, merged.pk]).values_list("pk", "household_id")
+    household_of = dict(households)
+    if merge_households and None not in household_of.values() and len(set(household_of.values())) == 2:
+        _check_may_move_household(
+            actor, household_of[merged.pk], household_of[survivor.pk], purpose="merge duplicate records"
+        )
     with transaction.atomic():
         locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])}
         survivor, merged = locked[survivor.pk], locked[merged.pk]
@@ -202,6 +240,9 @@ def person_merge(
             target_h = Household.objects.get(
                 pk=Person.objects.values_list("household_id", flat=True).get(pk=survivor.pk)
             )
+            if (source.pk, target_h.pk) != (household_of.get(merged.pk), household_of.get(survivor.pk)):
+                # A household changed since the rights were checked: check them again from the top.
+                raise ValidationError(_("A household of these records changed meanwhile; try the merge again."))
             if source.pk != target_h.pk:
                 hm, hk = _move(Household, source, target_h, exclude_pks=set())
                 moved += hm
@@ -241,7 +282,9 @@ def person_merge(
                 "moved": {m["model"]: len(m["pks"]) for m in moved},
                 "kept": {k["model"]: len(k["pks"]) for k in kept},
             },
-            purpose=reason.strip(),
+            # The reason is free text (reviewers write "same passport N…"): it stays in the merge
+            # record, which can be read only with the review right, never in the permanent log.
+            purpose="merge duplicate records",
         )
     return record
 
@@ -252,9 +295,15 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
     Refused while a later merge involves either person (undo that first).
     Audited (UNMERGE).
     """
-    _check_may_merge(actor, merge.survivor, merge.merged)
+    check_may_merge(actor, merge.survivor, merge.merged)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the merge is being undone.")})
+    for entry in merge.moved:
+        model = _model(entry["model"])
+        if _points_at(model, entry["field"]) is not Household:
+            continue  # the merged person's own rows go back with them, as they came
+        for site_id in sorted(s for s in _sites_of_rows(model, pk__in=entry["pks"]) if s is not None):
+            require(actor, roles.DUPLICATE_MERGE, site=site_id, purpose="undo merge")
     with transaction.atomic():
         m = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if m.undone_at is not None:
@@ -265,9 +314,15 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
         )
         if later.exists():
             raise ValidationError(_("A later merge involves one of these records; undo it first."))
+        not_moved_back: dict[str, int] = {}
         for entry in reversed(m.moved):
             model = _model(entry["model"])
-            model._base_manager.filter(pk__in=entry["pks"]).update(**{entry["field"]: entry["from"]})
+            # Only rows that still point where the merge put them: one moved on since (to another
+            # household, say) stays where it is now, and is counted in the audit event.
+            back = model._base_manager.filter(pk__in=entry["pks"], **{entry["field"]: entry["to"]})
+            count = back.update(**{entry["field"]: entry["from"]})
+            if count < len(entry["pks"]):
+                not_moved_back[entry["model"]] = not_moved_back.get(entry["model"], 0) + len(entry["pks"]) - count
         updates: dict[str, Any] = {}
         for key, value in m.old_values.items():
             if key.startswith("name:"):
@@ -293,8 +348,8 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
             action=AuditAction.UNMERGE,
             obj=m.survivor,
             fields=sorted(k for k in m.old_values if k != "status:merged"),
-            values={"merged": str(m.merged_id), "merge": str(m.pk)},
-            purpose=reason.strip(),
+            values={"merged": str(m.merged_id), "merge": str(m.pk), "not_moved_back": not_moved_back},
+            purpose="undo merge",
         )
     return m
 

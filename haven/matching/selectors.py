@@ -871,9 +871,68 @@ def duplicate_pairs_open_count(*, user: Any) -> int:
 
 
 def merges_for_user(*, user: Any) -> QuerySet[PersonMerge]:
-    return scope(user, PersonMerge.objects.all(), roles.DUPLICATE_REVIEW).select_related(
-        "survivor", "merged", "merged_by"
+    """Merges whose two persons are both, now, at sites where the user may review."""
+    sites = sites_with(user, roles.DUPLICATE_REVIEW)
+    return (
+        scope(user, PersonMerge.objects.all(), roles.DUPLICATE_REVIEW)
+        .filter(survivor__site__in=sites, merged__site__in=sites)
+        .select_related("survivor", "merged", "merged_by")
     )
+
+
+MERGE_ROWS_VIEW = {
+    "registry.person": roles.PERSON_VIEW,
+    "registry.personname": roles.PERSON_VIEW,
+    "registry.personlanguage": roles.PERSON_VIEW,
+    "registry.consent": roles.PERSON_VIEW,
+    "registry.registrationcard": roles.PERSON_VIEW,
+    "registry.identitydocument": roles.DOCUMENT_VIEW,
+    "registry.personneed": roles.NEEDS_VIEW,
+    "shelter.stay": roles.STAY_VIEW,
+    "shelter.presenceevent": roles.STAY_VIEW,
+    "shelter.presencestatus": roles.STAY_VIEW,
+    "shelter.transfer": roles.STAY_VIEW,
+    "pathways.enrolment": roles.STEP_VIEW,
+    "pathways.step": roles.STEP_VIEW,
+    "pathways.notification": roles.STEP_VIEW,
+    "pathways.appointment": roles.STEP_VIEW,
+    "support.case": roles.CASE_VIEW,
+    "support.session": roles.SESSION_VIEW,
+    "support.medicalexam": roles.MEDICAL_RECORD,
+    "support.referral": roles.REFERRAL_MANAGE,
+    "support.disclosurerecord": roles.REFERRAL_MANAGE,
+}
+"""Which right shows the count of a kind of row a merge moved or kept: the right that shows the rows.
+
+A kind not listed here is not counted on the merge page: that a medical
+examination or a restricted specific need moved tells that one exists."""
+
+
+def merge_rows_shown(*, user: Any, merge: PersonMerge, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The kinds of rows a merge moved (or kept) that this user may see, with their counts.
+
+    Specific needs in restricted codes (LP-RP, SGBV, torture…) count only for
+    those who may see them, as on the person's page.
+    """
+    from django.apps import apps
+
+    from haven.accounts.access import may
+    from haven.registry.models import PersonNeed
+
+    counts: dict[str, int] = {}
+    for entry in entries:
+        capability = MERGE_ROWS_VIEW.get(entry["model"])
+        if capability is None or not may(user, capability, merge.survivor):
+            continue
+        count = len(entry["pks"])
+        if entry["model"] == "registry.personneed" and not may(user, roles.NEEDS_PROTECTION_VIEW, merge.survivor):
+            count = PersonNeed.objects.filter(pk__in=entry["pks"], code__restricted=False).count()
+        if count:
+            counts[entry["model"]] = counts.get(entry["model"], 0) + count
+    return [
+        {"model": label, "label": apps.get_model(label)._meta.verbose_name_plural, "count": n}
+        for label, n in counts.items()
+    ]
 
 
 def batch_runs_for_user(*, user: Any) -> QuerySet[BatchRun]:

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts import roles
-from haven.accounts.access import may, require
+from haven.accounts.access import require
 from haven.audit.models import AuditAction
 from haven.audit.services import AuditEntry, audit_record, audit_record_many
 from haven.matching import search
@@ -354,9 +354,8 @@ def _pairs_batch_create(*, actor: Any, batch: list[tuple[Any, Any, float]], sour
 
 def duplicate_pair_dismiss(*, actor: Any, pair: DuplicatePair, reason: str) -> DuplicatePair:
     """The reviewer decided the two are different persons."""
-    require(actor, roles.DUPLICATE_REVIEW, pair, purpose="duplicate review")
-    if not may(actor, roles.DUPLICATE_REVIEW, pair.person_b):
-        raise PermissionDenied(roles.DUPLICATE_REVIEW)
+    for person in (pair.person_a, pair.person_b):  # where they are now, not where the pair was found
+        require(actor, roles.DUPLICATE_REVIEW, person, purpose="duplicate review")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why these are different persons.")})
     with transaction.atomic():

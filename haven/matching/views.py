@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts import roles
 from haven.accounts.access import get_for_user, may, require, sites_with
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
 from haven.matching import selectors, services
 from haven.matching.forms import DecisionForm, DuplicateCheckForm, MergeForm, ReasonForm, SearchForm
-from haven.matching.merging import ensure_may_review, may_merge
+from haven.matching.merging import check_may_merge, ensure_may_review, may_merge
 from haven.matching.models import BatchRun, DuplicatePair, PairStatus, PersonMerge
 from haven.registry.models import Person
 
@@ -95,7 +97,11 @@ def duplicate_decide(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "matching/_decision.html", {"form": form}, status=400)
     candidate = get_for_user(
-        request.user, Person.objects.all(), form.cleaned_data["candidate"], capability=roles.PERSON_REGISTER
+        request.user,
+        Person.objects.all(),
+        form.cleaned_data["candidate"],
+        capability=roles.PERSON_REGISTER,
+        purpose="duplicate check decision",
     )
     decision = services.duplicate_decision_record(
         actor=request.user,
@@ -121,6 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _pair_for(request: HttpRequest, pair_id: UUID) -> DuplicatePair:
+    """A pair whose two persons are both at sites where the user may review, or 404; the read is audited."""
     pair = get_for_user(
         request.user,
         DuplicatePair.objects.select_related(
@@ -128,13 +135,13 @@ def _pair_for(request: HttpRequest, pair_id: UUID) -> DuplicatePair:
         ),
         pair_id,
         capability=roles.DUPLICATE_REVIEW,
-        purpose="duplicate review",
-        audit_read=True,
+        audit_read=False,
     )
     try:
         ensure_may_review(request.user, pair)
     except PermissionDenied as exc:
         raise Http404 from exc
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=pair, purpose="duplicate review")
     return pair
 
 
@@ -153,9 +160,12 @@ def pair_detail(request: HttpRequest, pair_id: UUID) -> HttpResponse:
     )
     can_merge = may_merge(request.user, pair) and pair.status == PairStatus.OPEN
     if request.method == "POST":
+        if pair.status != PairStatus.OPEN:
+            messages.error(request, _("This pair has already been decided."))
+            return redirect("matching:pair_detail", pair_id=pair.pk)
         if not can_merge:
-            require(request.user, roles.DUPLICATE_MERGE, pair, purpose="merge duplicate records")
-            raise PermissionDenied
+            check_may_merge(request.user, pair.person_a, pair.person_b)  # audits the refusal
+            raise PermissionDenied(roles.DUPLICATE_MERGE)
         if form.is_valid():
             keep_a = form.cleaned_data["survivor"] == "a"
             survivor, merged = (pair.person_a, pair.person_b) if keep_a else (pair.person_b, pair.person_a)
@@ -212,14 +222,23 @@ def pair_dismiss(request: HttpRequest, pair_id: UUID) -> HttpResponse:
 
 
 def _merge_for(request: HttpRequest, merge_id: UUID) -> PersonMerge:
-    return get_for_user(
+    """A merge whose two persons are both, now, at sites where the user may review, or 404; audited.
+
+    The merge's own site is the survivor's at the time; either person may
+    have been transferred since, and an undone merge leaves the merged
+    record active again where it is.
+    """
+    merge = get_for_user(
         request.user,
         PersonMerge.objects.select_related("survivor", "merged", "merged_by", "undone_by"),
         merge_id,
         capability=roles.DUPLICATE_REVIEW,
-        purpose="merge provenance",
-        audit_read=True,
+        audit_read=False,
     )
+    if not all(may(request.user, roles.DUPLICATE_REVIEW, p) for p in (merge.survivor, merge.merged)):
+        raise Http404
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=merge, purpose="merge provenance")
+    return merge
 
 
 @login_required
@@ -234,9 +253,12 @@ def merge_detail(request: HttpRequest, merge_id: UUID) -> HttpResponse:
         and may(request.user, roles.DUPLICATE_MERGE, merge.merged)
     )
     if request.method == "POST":
+        if merge.undone_at is not None:
+            messages.error(request, _("This merge has already been undone."))
+            return redirect("matching:merge_detail", merge_id=merge.pk)
         if not can_undo:
-            require(request.user, roles.DUPLICATE_MERGE, merge.merged, purpose="undo merge")
-            raise PermissionDenied
+            check_may_merge(request.user, merge.survivor, merge.merged)  # audits the refusal
+            raise PermissionDenied(roles.DUPLICATE_MERGE)
         if form.is_valid():
             try:
                 services.person_merge_undo(actor=request.user, merge=merge, reason=form.cleaned_data["reason"])
@@ -245,8 +267,8 @@ def merge_detail(request: HttpRequest, merge_id: UUID) -> HttpResponse:
             else:
                 messages.success(request, _("The merge was undone; both records are as they were."))
                 return redirect("matching:merge_detail", merge_id=merge.pk)
-    moved = [{"model": m["model"], "count": len(m["pks"])} for m in merge.moved]
-    kept = [{"model": k["model"], "count": len(k["pks"])} for k in merge.kept]
+    moved = selectors.merge_rows_shown(user=request.user, merge=merge, entries=merge.moved)
+    kept = selectors.merge_rows_shown(user=request.user, merge=merge, entries=merge.kept)
     return render(
         request,
         "matching/merge.html",

@@ -356,7 +356,7 @@ def _person(request: HttpRequest, person_id: uuid.UUID, *, audit: bool = False) 
 
 @router.get("/households", response=HouseholdPage)
 def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> Any:
-    qs = selectors.households_visible(request.user).prefetch_related("members")
+    qs = selectors.households_visible(request.user).prefetch_related(selectors.visible_members(request.user))
     if filters.site_id:
         qs = qs.filter(site_id=filters.site_id)
     if filters.arrived_after:

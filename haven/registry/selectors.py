@@ -60,15 +60,20 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "person page", audit
     )
 
 
+def visible_members(user: Any) -> Prefetch[Any]:
+    """A household's members the user may see: not merged away, and at the user's sites.
+
+    A person can be transferred alone, so a household at one site can have
+    members at another; staff at the first site do not see them.
+    """
+    members = Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status")  # type: ignore[misc]
+    return Prefetch("members", queryset=access.scope(user, members, roles.PERSON_VIEW))
+
+
 def household_get(
     *, user: Any, household_id: Any, purpose: str = "household page", audit_read: bool = True
 ) -> Household:
-    qs = Household.objects.select_related("site").prefetch_related(
-        Prefetch(
-            "members",
-            queryset=Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status"),  # type: ignore[misc]
-        )
-    )
+    qs = Household.objects.select_related("site").prefetch_related(visible_members(user))
     return access.get_for_user(
         user, qs, household_id, capability=roles.PERSON_VIEW, purpose=purpose, audit_read=audit_read
     )

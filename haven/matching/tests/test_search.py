@@ -6,9 +6,11 @@ import importlib
 import json
 import re
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from haven.audit.models import AuditEvent
 from haven.matching.forms import SearchForm
 from haven.matching.models import PersonSearchIndex
 from haven.matching.search import candidate_texts, forget_recent_rows, parse_query
@@ -108,27 +110,42 @@ def test_search_page_denied_to_outsider_and_other_site(personas, target):
     assert target.registration_number not in response.content.decode()
 
 
-def test_api_get_and_post(personas, target, crowd):
+def test_api_searches_by_post_and_refuses_a_name_in_the_url(personas, target, crowd):
     api = personas.api("caseworker")
-    got = api.get("/api/v1/persons/search", {"q": "Мухаммед Аль-Хасан"})
-    assert got.status_code == 200, got.content
-    assert got.json()[0]["person_id"] == str(target.pk)
-    assert got.json()[0]["names"]["ar"] == "محمد أحمد الحسن"
     posted = api.post(
+        "/api/v1/persons/search", json.dumps({"q": "Мухаммед Аль-Хасан"}), content_type="application/json"
+    )
+    assert posted.status_code == 200, posted.content
+    assert posted.json()[0]["person_id"] == str(target.pk)
+    assert posted.json()[0]["names"]["ar"] == "محمد أحمد الحسن"
+    limited = api.post(
         "/api/v1/persons/search", json.dumps({"q": "Mohammad Al-Hasan", "limit": 3}), content_type="application/json"
     )
-    assert posted.status_code == 200
-    assert posted.json()[0]["person_id"] == str(target.pk)
-    assert len(posted.json()) <= 3
+    assert limited.json()[0]["person_id"] == str(target.pk) and len(limited.json()) <= 3
+    # A GET would put the name in proxies' and servers' access logs: refused, with what to do instead.
+    views = AuditEvent.objects.filter(action="view").count()
+    got = api.get("/api/v1/persons/search", {"q": "Mohammad Al-Hasan"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert got.status_code == 405
+    assert got.json()["error"]["code"] == "names_in_url" and "POST" in got.json()["error"]["message"]
+    assert AuditEvent.objects.filter(action="view").count() == views  # nobody was searched for
 
 
 def test_api_denied(personas, target):
-    assert personas.api("outsider").get("/api/v1/persons/search", {"q": "Mohammad"}).status_code == 403
-    other_site = personas.api("caseworker_b").get("/api/v1/persons/search", {"q": "Mohammad Al-Hasan"})
+    def search(api: Any) -> Any:
+        return api.post("/api/v1/persons/search", json.dumps({"q": "Mohammad"}), content_type="application/json")
+
+    denials = AuditEvent.objects.filter(action="permission_denied")
+    assert search(personas.api("outsider")).status_code == 403
+    outsider_dup = personas.api("outsider").post(
+        "/api/v1/persons/duplicates", json.dumps({"given_name": "Mohammad"}), content_type="application/json"
+    )
+    assert outsider_dup.status_code == 403
+    assert denials.count() == 2  # each refusal is in the audit log, as on the pages
+    other_site = search(personas.api("caseworker_b"))
     assert other_site.status_code == 200 and other_site.json() == []
     from django.test import Client
 
-    assert Client().get("/api/v1/persons/search", {"q": "Mohammad"}).status_code == 401
+    assert search(Client()).status_code == 401
 
 
 def test_a_typo_that_changes_a_key_still_finds_the_person(personas, target, crowd):
