@@ -3,11 +3,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from haven.matching.merging import MERGED, SURVIVOR, merge_fields
 from haven.matching.models import Decision
-from haven.registry.models import Person
+from haven.registry.models import NamePart, Person, Script
+
+LTR_FIELDS = frozenset({"date_of_birth", "household", "nationalities", "phone"})
+"""Merge fields whose values are numbers, dates or codes: shown left to right on an Arabic page."""
+
+
+def name_label(part: str, script: str) -> Any:
+    """A name part in a script as people say it: "Given name · Arabic" (translated)."""
+    try:
+        return format_lazy("{} · {}", NamePart(part).label, Script(script).label)
+    except ValueError:  # a part or script this registry version does not know
+        return f"{part} · {script}"
+
+
+def merge_key_label(key: str) -> Any:
+    """The label of a field a merge chose (``date_of_birth``, ``name:given:la``), for people."""
+    if key.startswith("name:"):
+        _prefix, part, script = (key.split(":") + ["", ""])[:3]
+        return name_label(part, script)
+    try:
+        field = Person._meta.get_field(key)
+    except FieldDoesNotExist:  # a field this registry version no longer has
+        return key
+    return capfirst(getattr(field, "verbose_name", key))
+
+
+def registered_first(a: Person, b: Person) -> str:
+    """``"a"`` or ``"b"``: the record registered first, whose number the family's card already carries."""
+    return "a" if (a.created_at, a.registration_number) <= (b.created_at, b.registration_number) else "b"
 
 
 class SearchForm(forms.Form):
@@ -40,10 +70,23 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DismissForm(forms.Form):
+    """ "Not the same person": the reason is required, and the page says so before the browser does."""
+
+    reason = forms.CharField(
+        label=_("Why are these different persons?"),
+        help_text=_("Required. For example: different fathers' names in their documents, or parent and child."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
 class MergeForm(forms.Form):
     """One radio per field where the two records differ: keep the survivor's value or take the other's."""
 
-    survivor = forms.ChoiceField(label=_("Record that remains"), widget=forms.RadioSelect)
+    survivor = forms.ChoiceField(
+        label=_("Record that remains"), widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     merge_households = forms.BooleanField(label=_("Also merge their households"), required=False)
 
@@ -53,32 +96,50 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.a, self.b = a, b
         self.fields["survivor"].choices = [("a", a.registration_number), ("b", b.registration_number)]  # type: ignore[attr-defined]
-        self.fields["survivor"].initial = "a"
+        # The earlier registration stays by default: its number is the one on the family's card.
+        self.first = registered_first(a, b)
+        self.fields["survivor"].initial = self.first
         self.rows: list[dict[str, Any]] = []
         for f in merge_fields():
             va, vb = getattr(a, f.attname), getattr(b, f.attname)
             if va != vb:
-                self._add(f.name, f.verbose_name, self._display(a, f), self._display(b, f))
+                label = capfirst(f.verbose_name)
+                self._add(f.name, label, self._display(a, f), self._display(b, f), ltr=f.name in LTR_FIELDS)
         for key in sorted(set(names_a) & set(names_b)):
             if names_a[key] != names_b[key]:
                 part, script = key
-                self._add(f"name:{part}:{script}", f"{part} ({script})", names_a[key], names_b[key])
+                label = name_label(part, script)
+                self._add(f"name:{part}:{script}", label, names_a[key], names_b[key], ltr=script != "ar")
 
     @staticmethod
     def _display(obj: Person, f: Any) -> str:
         display = getattr(obj, f"get_{f.name}_display", None)
         value = display() if display else getattr(obj, f.name)
+        if isinstance(value, list | tuple):  # nationalities: ["SY", "IQ"]
+            value = ", ".join(str(v) for v in value)
         return "" if value in (None, "") else str(value)
 
-    def _add(self, name: str, label: Any, va: str, vb: str) -> None:
+    def _add(self, name: str, label: Any, va: str, vb: str, *, ltr: bool) -> None:
         self.fields[name] = forms.ChoiceField(
             label=label,
             choices=[("a", va or "—"), ("b", vb or "—")],
-            initial="a",
+            initial=self.first,
             required=False,
-            widget=forms.RadioSelect,
+            widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         )
-        self.rows.append({"name": name, "label": label, "a": va, "b": vb})
+        self.rows.append({"name": name, "label": label, "a": va, "b": vb, "ltr": ltr})
+
+    def survivor_rows(self) -> list[dict[str, Any]]:
+        """The two survivor radios with their records, the one registered first marked."""
+        persons = {"a": self.a, "b": self.b}
+        return [
+            {"radio": radio, "person": persons[radio.data["value"]], "first": radio.data["value"] == self.first}
+            for radio in self["survivor"]
+        ]
+
+    def choice_rows(self) -> list[dict[str, Any]]:
+        """The fields that differ, each with its bound radios, for the template."""
+        return [row | {"field": self[row["name"]]} for row in self.rows]
 
     def merge_choices(self) -> dict[str, str]:
         """Field choices relative to the survivor (``survivor`` / ``merged``)."""

@@ -357,11 +357,14 @@ def parse_query(text: str) -> ParsedQuery:
     if not tokens:
         return ParsedQuery()
     words = [w for w in _WORDS.split(text.strip()) if w]
-    if not typing and len(tokens) > 1 and is_article(words[-1], hyphen=ended_by_hyphen):
-        # "Randa Yaser El ", "Аль-": an article only says that a name follows. As a word of its
-        # own it matched Wael (whose key "Al" shares) and every tier ran for nothing; the words
-        # before are searched until the name is typed.
-        tokens = tokens[:-1]
+    if words and is_article(words[-1], hyphen=ended_by_hyphen):
+        # "Randa Yaser El ", "Аль-", "Маха Аль": an article only says that a name follows. As a
+        # word of its own it matched Wael (whose key "Al" shares), or as the start of a word
+        # nothing at all, and every tier ran for nothing; the words before are searched until
+        # the name is typed, and an article alone searches nothing yet.
+        if len(tokens) == 1:
+            return ParsedQuery()
+        tokens, typing = tokens[:-1], False
     elif not typing and len(tokens) > 1 and is_particle(words[-1]):
         # "Хусейн Закария Абу ": the start of a name in Abu (Abu Hassan), looked up as typed.
         typing = True

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,13 +27,15 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from rapidfuzz import fuzz
 
 from haven.accounts import roles
 from haven.accounts.access import scope, sites_with
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
+from haven.lib.dates import age_on
 from haven.lib.timed import Timed
 from haven.matching import search
 from haven.matching.core.data import NameEntry
@@ -46,7 +49,15 @@ from haven.matching.core.score import (
     score_pair,
     score_prepared,
 )
-from haven.matching.models import MERGED_STATUS, BatchRun, DuplicatePair, PairStatus, PersonMerge
+from haven.matching.models import (
+    MERGED_STATUS,
+    BatchRun,
+    Decision,
+    DuplicateDecision,
+    DuplicatePair,
+    PairStatus,
+    PersonMerge,
+)
 from haven.registry.models import Person, PersonName
 
 SEARCH_CANDIDATES = 200
@@ -201,28 +212,39 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     """Agreement of the word being typed with one word of the person."""
     exact, prefixes = parsed.groups[-1]
     forms = search.token_forms(t)
-    if _other_known_name(parsed.tokens[-1], t):
-        return _word_score(parsed.tokens[-1], t)
-    if exact[0] in forms:
-        return 1.0
     q = parsed.tokens[-1]
+    # Three letters are the start of many names: "Al-Nah" is not yet Nouh (whose key, NH, it
+    # shares whole) any more than the start of Nahhas. A word this short is read as a whole
+    # name only when it spells one (Али, Нух) or the person's word.
+    short = len(q.text) < search.KNOWN_NAME_COMPLETE and q.entry is None and q.text not in forms
+    if not short and _other_known_name(q, t):
+        return _word_score(q, t)
+    if exact[0] in forms and not short:
+        return 1.0
     glued = _prefix_score(parsed.after_article, forms, t)  # Alkhat: al- and the start of Khatib
     if glued:
         return glued
-    if len(parsed.partial_key or q.key) >= len(t.key):
+    if len(parsed.partial_key or q.key) >= len(t.key) and not (short and exact[0] in forms):
         # Its key is as long as the person's already: not a prefix of that word but a
         # different word (Хвлил is no start of Хадж, whatever their first letters). The
         # prefix key counts, not the whole word's: Ima (aM) may still become Imad (aMD).
         return _word_score(q, t)
-    return _prefix_score(prefixes, forms, t) or fuzz.partial_ratio(q.latin, t.latin) / 100 * 0.8
+    key_prefix = search.key_token(parsed.partial_key) if parsed.partial_key else ""
+    return _prefix_score(prefixes, forms, t, key_prefix=key_prefix) or fuzz.partial_ratio(q.latin, t.latin) / 100 * 0.8
 
 
-def _prefix_score(prefixes: Sequence[str], forms: list[str], t: Token) -> float:
-    """0.9 and more for a form of the person's word that starts with a typed prefix (the longer, the more), else 0."""
+def _prefix_score(prefixes: Sequence[str], forms: list[str], t: Token, *, key_prefix: str = "") -> float:
+    """0.9 and more for a form of the person's word that starts with a typed prefix (the longer, the more), else 0.
+
+    The start of the key (``qnh``: any name in N-H) agrees less than the start
+    of the spelling or of its Latin reading (``nah``): "Al-Nah" is the start of
+    Nahhas (النحاس reads nahhas too) before it is the start of Nuha.
+    """
     best = 0.0
     for p in prefixes:
         if any(f.startswith(p) for f in forms):
-            best = max(best, 0.9 + 0.1 * min(1.0, len(p) / max(1, len(t.latin))))
+            weight = 0.05 if p == key_prefix else 0.1
+            best = max(best, 0.9 + weight * min(1.0, len(p) / max(1, len(t.latin))))
     return best
 
 
@@ -679,6 +701,35 @@ class PersonFacts(NamedTuple):
 FACT_FIELDS = ("pk", "date_of_birth", "dob_precision", "sex", "place_of_birth")
 
 
+def candidates_of_registered(*, user: Any, person: Person, limit: int = 5) -> list[Candidate]:
+    """The duplicate check for a person just registered, on the names of their first script.
+
+    Run when the registration is saved, for the candidates the officer did
+    not decide on (:func:`haven.matching.services.duplicate_decisions_attach`).
+    Nothing is shown, so nothing is audited as shown; the pairs it leads to
+    are.
+    """
+    names = _names_by_person([person.pk]).get(person.pk, {})
+    script = next((s for s in SCRIPT_ORDER if ("given", s) in names), None)
+    if script is None:
+        return []
+    return duplicate_candidates(
+        user=user,
+        given_name=names[("given", script)],
+        father_name=names.get(("father", script), ""),
+        grandfather_name=names.get(("grandfather", script), ""),
+        family_name=names.get(("family", script), ""),
+        date_of_birth=person.date_of_birth,
+        dob_precision=person.dob_precision,
+        sex=person.sex,
+        place_of_birth=person.place_of_birth or "",
+        exclude_person_id=person.pk,
+        limit=limit,
+        explain=False,
+        audit=False,
+    )
+
+
 def person_records(person: Person | PersonFacts, names: dict[tuple[str, str], str]) -> list[PersonRecord]:
     """One core PersonRecord per script the person's names are written in."""
     scripts = [s for s in SCRIPT_ORDER if any((p, s) in names for p in PART_ORDER)] or ["la"]
@@ -744,6 +795,7 @@ def duplicate_candidates(
     exclude_person_id: uuid.UUID | None = None,
     limit: int = 5,
     explain: bool = True,
+    audit: bool = True,
 ) -> list[Candidate]:
     """Registered persons who may be the person being registered, best first.
 
@@ -824,16 +876,14 @@ def duplicate_candidates(
     scored.sort(key=lambda t: -t[0])
     scored = scored[:limit]
     persons = {p.pk: p for p in _visible_persons(user, [pk for _, pk, _ in scored])}
-    _audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
+    if audit:
+        _audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
     today = timezone.localdate()
     out = []
     for s, pk, rec in scored:
         p = persons[pk]
         reasons = score_pair(new, rec, frequencies=freq).reasons if explain else ()
-        dob = p.date_of_birth
-        age = None
-        if dob is not None:
-            age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        age = age_on(p.date_of_birth, today)
         out.append(
             Candidate(
                 person_id=p.pk,
@@ -841,7 +891,7 @@ def duplicate_candidates(
                 score=round(s, 4),
                 band=band(s),
                 names=full_names(names.get(p.pk, {})),
-                date_of_birth=dob,
+                date_of_birth=p.date_of_birth,
                 age=age,
                 sex=p.get_sex_display(),
                 household_number=p.household.registration_number if p.household_id else "",  # type: ignore[union-attr]
@@ -868,6 +918,32 @@ def duplicate_pairs_open(*, user: Any) -> QuerySet[DuplicatePair]:
 
 def duplicate_pairs_open_count(*, user: Any) -> int:
     return duplicate_pairs_open(user=user).count()
+
+
+def decisions_recorded(*, data_hash: str, candidate_ids: list[Any]) -> dict[Any, str]:
+    """The latest "a different person" decision recorded for this exact identity about each candidate.
+
+    {candidate id: "new"}, for decisions not yet attached to a registered
+    person: the registration page shows them as recorded however often the
+    form is rendered again. The caller passes the candidates it may show.
+    """
+    out: dict[Any, str] = {}
+    if not candidate_ids:
+        return out
+    rows = (
+        DuplicateDecision.objects.filter(data_hash=data_hash, candidate_id__in=candidate_ids, new_person__isnull=True)
+        .order_by("-decided_at")
+        .values_list("candidate_id", "decision")
+    )
+    for candidate_id, decision in rows:
+        out.setdefault(candidate_id, decision)
+    return {k: v for k, v in out.items() if v == Decision.NEW}
+
+
+def pairs_open_for_household(*, household: Any) -> int:
+    """How many possible duplicates of a household's members wait in the review queue."""
+    members = Q(person_a__household=household) | Q(person_b__household=household)
+    return DuplicatePair.objects.filter(members, status=PairStatus.OPEN).count()
 
 
 def merges_for_user(*, user: Any) -> QuerySet[PersonMerge]:
@@ -939,10 +1015,118 @@ def batch_runs_for_user(*, user: Any) -> QuerySet[BatchRun]:
     return scope(user, BatchRun.objects.all(), roles.BATCH_DEDUPE)
 
 
+REASON_TOPICS = {
+    "given name": gettext_lazy("given name"),
+    "father's name": gettext_lazy("father's name"),
+    "family name": gettext_lazy("family name"),
+    "grandfather's name": gettext_lazy("grandfather's name"),
+    "date of birth": gettext_lazy("date of birth"),
+    "sex": gettext_lazy("sex"),
+    "place of birth": gettext_lazy("place of birth"),
+    "household": gettext_lazy("household"),
+}
+"""What the core scorer's explanation lines are about (``given name: similarity 1.00 (+6.9)``)."""
+REASON_FINDINGS = {
+    "missing": gettext_lazy("not recorded in one of them"),
+    "same": gettext_lazy("the same"),
+    "different": gettext_lazy("different"),
+    "estimated, close": gettext_lazy("estimated, within two years"),
+    "estimated, far": gettext_lazy("estimated, years apart"),
+    "same year (year only)": gettext_lazy("same year (only the year is known)"),
+    "year off by one (year only)": gettext_lazy("a year apart (only the year is known)"),
+    "different years": gettext_lazy("different years"),
+    "same year": gettext_lazy("same year"),
+    "same month": gettext_lazy("same month and year"),
+    "same date": gettext_lazy("same date"),
+    "day and month swapped": gettext_lazy("day and month swapped"),
+    "year off by one": gettext_lazy("same day and month, a year apart"),
+    "same month, day differs": gettext_lazy("same month, different day"),
+    "dates a few days apart": gettext_lazy("a few days apart"),
+    "same year, month differs": gettext_lazy("same year, different month"),
+    "one year apart": gettext_lazy("one year apart"),
+}
+"""The scorer's findings (:func:`haven.matching.core.score.dob_evidence` and the name, sex lines), for people."""
+REASON_LINES = {
+    "one's father's name is the other's given name: parent and child?": gettext_lazy(
+        "one's father's name is the other's given name: parent and child?"
+    ),
+    "given names differ: siblings or twins are not the same person": gettext_lazy(
+        "given names differ: siblings or twins are not the same person"
+    ),
+}
+"""Whole explanation lines."""
+REASON_BY_SIGN = {
+    "place of birth": (
+        gettext_lazy("different"),
+        gettext_lazy("not recorded in one of them"),
+        gettext_lazy("the same"),
+    ),
+    "household": (
+        gettext_lazy("both are members of one household"),
+        "",
+        gettext_lazy("their households have members in common"),
+    ),
+}
+"""Lines the scorer writes without a finding: (less, none, more) by the sign of the evidence."""
+_REASON = re.compile(r"^(?P<text>.*?)(?: \((?P<bits>[+-]\d+(?:\.\d+)?)\))?$")
+_SIMILARITY = re.compile(r"^similarity (?P<value>\d+(?:\.\d+)?)$")
+_YEARS_APART = re.compile(r"^(?P<years>\d+) years apart$")
+
+
+def _finding(what: str) -> str:
+    if what in REASON_FINDINGS:
+        return str(REASON_FINDINGS[what])
+    if m := _SIMILARITY.match(what):
+        return gettext("similarity %(value)s") % {"value": formats.number_format(float(m["value"]), 2)}
+    if m := _YEARS_APART.match(what):
+        years = int(m["years"])
+        return ngettext("%(years)s year apart", "%(years)s years apart", years) % {"years": years}
+    return what  # a finding the scorer learnt after this list: shown as it comes
+
+
+def reasons_explained(reasons: Iterable[str]) -> list[dict[str, str]]:
+    """The scorer's explanation in the reader's language: ``{"text", "points"}`` per line.
+
+    The core scorer imports no Django and explains in English
+    (``given name: similarity 1.00 (+6.9)``); the review page shows each
+    line translated (``имя: сходство 1,00``) with its points apart
+    (``+6,9``), to be shown left to right on an Arabic page.
+    """
+    out = []
+    for line in reasons:
+        m = _REASON.match(line)
+        text, bits = (m["text"], m["bits"]) if m else (line, None)
+        points = float(bits) if bits else 0.0
+        shown = f"{'+' if points >= 0 else '−'}{formats.number_format(abs(points), 1)}" if bits else ""
+        if text in REASON_LINES:
+            out.append({"text": str(REASON_LINES[text]), "points": shown})
+            continue
+        topic, colon, what = text.partition(":")
+        what = what.strip()
+        if not colon or topic not in REASON_TOPICS:
+            out.append({"text": line, "points": ""})  # unknown to this list: as the scorer wrote it
+            continue
+        if not what and topic in REASON_BY_SIGN:
+            less, none, more = REASON_BY_SIGN[topic]
+            finding = str(more if points > 0 else less if points < 0 else none)
+        else:
+            finding = _finding(what)
+        label = str(REASON_TOPICS[topic])
+        out.append({"text": f"{label}: {finding}" if finding else label, "points": shown})
+    return out
+
+
 def pair_comparison(*, pair: DuplicatePair) -> dict[str, Any]:
-    """Both persons side by side with the scorer's explanation, for the review page."""
+    """Both persons side by side with the scorer's explanation (translated in ``reasons``), for the review page."""
     a, b = pair.person_a, pair.person_b
     names = _names_by_person([a.pk, b.pk])
     ra, rb = person_records(a, names.get(a.pk, {})), person_records(b, names.get(b.pk, {}))
     best = max((score_pair(x, y) for x in ra for y in rb), key=lambda r: r.score)
-    return {"a": a, "b": b, "names_a": names.get(a.pk, {}), "names_b": names.get(b.pk, {}), "result": best}
+    return {
+        "a": a,
+        "b": b,
+        "names_a": names.get(a.pk, {}),
+        "names_b": names.get(b.pk, {}),
+        "result": best,
+        "reasons": reasons_explained(best.reasons),
+    }

@@ -28,7 +28,7 @@ from haven.accounts import roles
 from haven.accounts.access import require
 from haven.audit.models import AuditAction
 from haven.audit.services import AuditEntry, audit_record, audit_record_many
-from haven.matching import search
+from haven.matching import search, selectors
 from haven.matching.models import (
     MERGED_STATUS,
     Decision,
@@ -197,11 +197,19 @@ def duplicate_decision_record(
 
 
 def duplicate_decisions_attach(*, actor: Any, person: Person, new_person_data_hash: str) -> list[DuplicatePair]:
-    """After registering ``person``, queue for review every candidate the officer called "new".
+    """After registering ``person``, queue for review every candidate the officer called "new",
+    and every possible duplicate the officer did not decide on.
 
     The registry's registration service calls this with the hash it showed
-    the check (``selectors.person_data_hash``). Returns the pairs created.
+    the check (``selectors.person_data_hash``). An officer may save without
+    answering the check's cards (or register through the API, which shows
+    none): the check runs again on what was saved, and each candidate at
+    "possible duplicate" or above that no decision covers goes to the review
+    queue, so a second registration of the same person is never left
+    unnoticed. Returns the pairs created.
     """
+    from haven.matching.core.score import POSSIBLE
+
     pairs = []
     with transaction.atomic():
         decisions = list(
@@ -209,15 +217,24 @@ def duplicate_decisions_attach(*, actor: Any, person: Person, new_person_data_ha
                 data_hash=new_person_data_hash, new_person__isnull=True
             )
         )
+        decided: dict[Any, float] = {}
         for d in decisions:
             d.new_person = person
             d.save(update_fields=["new_person"])
             if d.decision == Decision.NEW and d.candidate_id != person.pk:
-                pair = duplicate_pair_create(
-                    actor=actor, person_a=person, person_b=d.candidate, score=d.score, source=PairSource.REGISTRATION
-                )
-                if pair is not None:
-                    pairs.append(pair)
+                decided[d.candidate_id] = d.score
+        undecided = {
+            c.person_id: c.score
+            for c in selectors.candidates_of_registered(user=actor, person=person)
+            if c.score >= POSSIBLE and c.person_id not in decided
+        }
+        for candidate_id, score in {**decided, **undecided}.items():
+            candidate = Person.objects.get(pk=candidate_id)
+            pair = duplicate_pair_create(
+                actor=actor, person_a=person, person_b=candidate, score=score, source=PairSource.REGISTRATION
+            )
+            if pair is not None:
+                pairs.append(pair)
     return pairs
 
 

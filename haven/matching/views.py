@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,10 +21,22 @@ from haven.accounts import roles
 from haven.accounts.access import get_for_user, may, require, sites_with
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
+from haven.lib.dates import age_on
 from haven.matching import selectors, services
-from haven.matching.forms import DecisionForm, DuplicateCheckForm, MergeForm, ReasonForm, SearchForm
+from haven.matching.core.score import band
+from haven.matching.forms import (
+    DecisionForm,
+    DismissForm,
+    DuplicateCheckForm,
+    MergeForm,
+    ReasonForm,
+    SearchForm,
+    merge_key_label,
+    name_label,
+)
 from haven.matching.merging import check_may_merge, ensure_may_review, may_merge
 from haven.matching.models import BatchRun, DuplicatePair, PairStatus, PersonMerge
+from haven.matching.search import parse_query
 from haven.registry.models import Person
 
 
@@ -58,7 +73,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "hits": hits,
         "searched": bool(query.strip()),
+        # Nothing to look up yet (one letter, or an article waiting for its name): say what to type.
+        "waiting": bool(query.strip()) and not parse_query(query).groups,
         "crowded": crowded,
+        # A full page that is not full of close matches: more people may match than are shown.
+        "more": len(hits) >= 10 and not crowded,
         "target": request.POST.get("target", ""),
     }
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
@@ -118,12 +137,51 @@ def duplicate_decide(request: HttpRequest) -> HttpResponse:
     )
 
 
+SCRIPT_OF_LANGUAGE = {"ar": "ar", "ru": "cy", "en": "la"}
+"""The script a reader of each interface language reads names in first."""
+
+
+def _name_for_reader(person: Person, language: str) -> str:
+    """The person's full name on one line: in the reader's script where the record has it, else another."""
+    names = selectors.full_names({(n.part, n.script): n.value for n in person.names.all()})
+    first = SCRIPT_OF_LANGUAGE.get((language or "en").split("-")[0], "la")
+    return next((names[s] for s in (first, "la", *selectors.SCRIPT_ORDER) if names.get(s)), "")
+
+
+def _queue_row(pair: DuplicatePair, language: str, today: date) -> dict[str, Any]:
+    persons = [
+        {
+            "person": p,
+            "name": _name_for_reader(p, language),
+            "year": p.date_of_birth.year if p.date_of_birth else None,
+            "age": age_on(p.date_of_birth, today),
+        }
+        for p in (pair.person_a, pair.person_b)
+    ]
+    sites = list(dict.fromkeys(p.site.name for p in (pair.person_a, pair.person_b)))
+    return {"pair": pair, "persons": persons, "sites": sites, "band": band(pair.score)}
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """Open pairs with both persons' names, ages and site; the persons shown are audited as a search's are."""
     _require_anywhere(request.user, roles.DUPLICATE_REVIEW)
-    pairs = list(selectors.duplicate_pairs_open(user=request.user)[:200])
+    pairs = list(
+        selectors.duplicate_pairs_open(user=request.user).prefetch_related("person_a__names", "person_b__names")[:200]
+    )
     merges = list(selectors.merges_for_user(user=request.user)[:20])
-    return render(request, "matching/queue.html", {"pairs": pairs, "merges": merges})
+    language, today = get_language(), timezone.localdate()
+    rows = [_queue_row(p, language, today) for p in pairs]
+    shown = list(dict.fromkeys(pid for p in pairs for pid in (p.person_a_id, p.person_b_id)))
+    if shown:  # names are a read of personal data: one view event naming the persons shown
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="duplicate_queue",
+            values={"persons": [str(pid) for pid in shown]},
+            purpose="duplicate queue",
+        )
+    return render(request, "matching/queue.html", {"rows": rows, "merges": merges})
 
 
 def _pair_for(request: HttpRequest, pair_id: UUID) -> DuplicatePair:
@@ -189,7 +247,7 @@ def pair_detail(request: HttpRequest, pair_id: UUID) -> HttpResponse:
         "cmp": comparison,
         "form": form,
         "can_merge": can_merge,
-        "dismiss_form": ReasonForm(),
+        "dismiss_form": DismissForm(auto_id="dismiss_%s"),  # the merge form has its own reason field
         "url_a": person_url(pair.person_a_id),
         "url_b": person_url(pair.person_b_id),
         "scripts": selectors.SCRIPT_ORDER,
@@ -204,7 +262,8 @@ def _name_rows(names_a: dict[Any, str], names_b: dict[Any, str]) -> list[dict[st
         for script in selectors.SCRIPT_ORDER:
             a, b = names_a.get((part, script), ""), names_b.get((part, script), "")
             if a or b:
-                rows.append({"part": part, "script": script, "a": a, "b": b, "same": a == b})
+                label = name_label(part, script)
+                rows.append({"part": part, "script": script, "label": label, "a": a, "b": b, "same": a == b})
     return rows
 
 
@@ -212,7 +271,7 @@ def _name_rows(names_a: dict[Any, str], names_b: dict[Any, str]) -> list[dict[st
 @require_POST
 def pair_dismiss(request: HttpRequest, pair_id: UUID) -> HttpResponse:
     pair = _pair_for(request, pair_id)
-    form = ReasonForm(request.POST)
+    form = DismissForm(request.POST)
     if form.is_valid():
         services.duplicate_pair_dismiss(actor=request.user, pair=pair, reason=form.cleaned_data["reason"])
         messages.success(request, _("Marked as different persons."))
@@ -278,6 +337,7 @@ def merge_detail(request: HttpRequest, merge_id: UUID) -> HttpResponse:
             "can_undo": can_undo,
             "moved": moved,
             "kept": kept,
+            "taken": [merge_key_label(key) for key in merge.new_values],
             "url_survivor": person_url(merge.survivor_id),
             "url_merged": person_url(merge.merged_id),
         },
@@ -309,4 +369,5 @@ def batch_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
     """Progress of one run; the partial is polled by htmx until the run finishes."""
     run = get_for_user(request.user, BatchRun.objects.all(), run_id, capability=roles.BATCH_DEDUPE)
     template = "matching/_batch_progress.html" if request.htmx else "matching/batch_detail.html"  # type: ignore[attr-defined]
-    return render(request, template, {"run": run})
+    # Who may run a batch (an administrator) may not review its pairs: the queue would refuse them.
+    return render(request, template, {"run": run, "may_review": may(request.user, roles.DUPLICATE_REVIEW)})

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from haven.lib import dates
+
 ADULT_AGE = 18
 SCRIPT_FOR_LANGUAGE = {"ar": "ar", "ru": "cy", "en": "la"}
 
@@ -28,10 +30,7 @@ class Facts:
 
 
 def age_on(person: Any, day: datetime.date) -> int | None:
-    dob = getattr(person, "date_of_birth", None)
-    if dob is None:
-        return None
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+    return dates.age_on(getattr(person, "date_of_birth", None), day)
 
 
 def arrival_date(person: Any) -> datetime.date:

@@ -33,6 +33,7 @@ from haven.accounts.models import Site
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.matching import services as matching_services
+from haven.matching.models import MERGED_STATUS
 from haven.registry import names as name_utils
 from haven.registry.models import (
     DatePrecision,
@@ -57,6 +58,7 @@ from haven.registry.services_documents import (
     document_add,
     document_scan_read,
     document_update,
+    ensure_not_merged,
     need_add,
     need_codes_active,
     need_resolve,
@@ -86,6 +88,7 @@ __all__ = [
     "person_register",
     "person_set_languages",
     "person_set_names",
+    "ensure_not_merged",
     "person_update",
     "reserve_numbers",
     "validate_names",
@@ -446,12 +449,17 @@ def household_update(*, actor: Any, household: Household, **changes: Any) -> Hou
 def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     """Correct a person's details (not names: see :func:`person_set_names`)."""
     access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    ensure_not_merged(person)
     allowed = set(PERSON_FIELDS) | {"status"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "status" in changes:
         code = changes.pop("status")
+        if code == MERGED_STATUS:
+            raise ValidationError(
+                {"status": _("A record is merged only through the review of duplicates, which can undo it.")}
+            )
         if not PersonStatus.objects.filter(code=code, is_active=True).exists():
             raise ValidationError({"status": _("Unknown status “%(code)s”.") % {"code": code}})
         changes["status_id"] = code
@@ -486,6 +494,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
 def person_set_names(*, actor: Any, person: Person, names: Sequence[NameInput]) -> Person:
     """Replace all of a person's names with ``names`` (validated as a whole)."""
     access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    ensure_not_merged(person)
     cleaned = validate_names(names)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -499,6 +508,7 @@ def person_set_names(*, actor: Any, person: Person, names: Sequence[NameInput]) 
 
 def person_set_languages(*, actor: Any, person: Person, languages: Sequence[LanguageInput]) -> Person:
     access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
+    ensure_not_merged(person)
     with transaction.atomic():
         person.languages.all().delete()
         _write_languages(person, languages)
@@ -512,6 +522,7 @@ def person_move_site(*, actor: Any, person: Person, site: Site, reason: str = ""
     Only the site changes here; the caller (shelter's transfer service)
     checks consent and ends the stay.
     """
+    ensure_not_merged(person)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         old_site_id = locked.site_id

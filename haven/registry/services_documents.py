@@ -18,6 +18,7 @@ from haven.accounts import access, roles
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.lib import crypto
+from haven.matching.models import MERGED_STATUS
 from haven.registry.models import (
     Consent,
     ConsentGiver,
@@ -31,6 +32,17 @@ from haven.registry.models import (
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def ensure_not_merged(person: Person) -> None:
+    """Refuse to change a record merged into another: its documents, needs and card are the survivor's now.
+
+    The merge can be undone exactly only while the merged record stays as
+    the merge left it (and a card issued to it would name a record that is
+    not shown anywhere).
+    """
+    if Person.objects.filter(pk=person.pk, status_id=MERGED_STATUS).exists():  # type: ignore[misc]  # slug primary key
+        raise ValidationError(_("This record was merged into another one. Make the change on that record."))
 
 
 def _user_or_none(actor: Any) -> Any:
@@ -68,6 +80,7 @@ def document_add(
     scan_content_type: str = "",
 ) -> IdentityDocument:
     access.require(actor, roles.DOCUMENT_EDIT, person, purpose="documents")
+    ensure_not_merged(person)
     dtype = DocumentType.objects.filter(code=document_type, is_active=True).first()
     if dtype is None:
         raise ValidationError({"document_type": _("Unknown document type “%(code)s”.") % {"code": document_type}})
@@ -142,6 +155,7 @@ def _need_code(code: str) -> NeedCode:
 
 def need_add(*, actor: Any, person: Person, code: str, identified_on: dt.date | None = None) -> PersonNeed:
     access.require(actor, roles.NEEDS_EDIT, person, purpose="specific needs")
+    ensure_not_merged(person)
     need_code = _need_code(code)
     if need_code.restricted:
         access.require(actor, roles.NEEDS_PROTECTION_VIEW, person, purpose="specific needs")
@@ -193,6 +207,7 @@ def consent_record(
     guardian_name: str = "",
 ) -> Consent:
     access.require(actor, roles.CONSENT_EDIT, person, purpose="consent")
+    ensure_not_merged(person)
     given_on = given_on or timezone.localdate()
     if given_by == ConsentGiver.GUARDIAN and not guardian_name.strip():
         raise ValidationError({"guardian_name": _("Enter the name of the guardian who gave consent.")})
@@ -250,6 +265,7 @@ def consent_withdraw(*, actor: Any, consent: Consent, withdrawn_on: dt.date | No
 def card_issue(*, actor: Any, person: Person) -> RegistrationCard:
     """Issue a new card; any earlier card of the person stops verifying."""
     access.require(actor, roles.CARD_ISSUE, person, purpose="registration card")
+    ensure_not_merged(person)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         now = timezone.now()

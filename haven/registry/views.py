@@ -60,6 +60,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _merged_into(user: Any, person: Any) -> Any:
+    """The record a merged-away person now lives on, when the user may see it (else None)."""
+    if person.status_id != selectors.MERGED_STATUS:
+        return None
+    from haven.matching.models import PersonMerge  # lazily: the registry does not import matching's models eagerly
+
+    merge = PersonMerge.objects.filter(merged=person, undone_at__isnull=True).select_related("survivor").first()
+    if merge is None or not access.may(user, roles.PERSON_VIEW, merge.survivor):
+        return None
+    return merge.survivor
+
+
 def _person_context(request: HttpRequest, person: Any) -> dict[str, Any]:
     user = request.user
     may_edit_docs = access.may(user, roles.DOCUMENT_EDIT, person)
@@ -68,6 +80,8 @@ def _person_context(request: HttpRequest, person: Any) -> dict[str, Any]:
     need_codes = [(c.code, f"{c.code} · {c.label}") for c in selectors.visible_need_codes(user, person)]
     return {
         "person": person,
+        "is_merged": person.status_id == selectors.MERGED_STATUS,
+        "merged_into": _merged_into(user, person),
         "names": selectors.names_table(person),
         "display_name": selectors.best_name(person),
         "household": person.household,

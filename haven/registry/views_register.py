@@ -17,10 +17,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from haven.accounts import access, roles
 from haven.accounts.models import Site
+from haven.matching import selectors as matching_selectors
 from haven.matching import services as matching_services
 from haven.registry import names as name_utils
 from haven.registry import selectors, services
@@ -36,6 +38,10 @@ NEW_MEMBER_DEFAULTS = {
     "sex": "",
 }
 TARGET = {"ar": "arabic", "la": "latin", "cy": "cyrillic"}
+# Free text typed in any script (a place in Arabic, Latin or Cyrillic): the
+# browser takes the direction from the first letter, so "Al-Bab" stays
+# "Al-Bab" on an Arabic page. The name inputs have one script each.
+ANY_SCRIPT_FIELDS = ("origin_governorate", "origin_district", "place_of_birth", "profession")
 
 
 def _register_sites(user: Any) -> list[Site]:
@@ -67,6 +73,49 @@ def _without_last_member(data: QueryDict) -> QueryDict:
     if total > 1:
         data["form-TOTAL_FORMS"] = str(total - 1)
     return data
+
+
+def _suggested_scripts(form_prefix: str, part: str, data: Any) -> set[str]:
+    """The scripts of one name part that still hold the suggestion shown (not changed by the officer)."""
+    out = set()
+    for script in SCRIPTS:
+        name = f"{form_prefix}-{part}_{script}"
+        value = data.get(name, "")
+        if value and value == data.get(f"{name}__suggested", ""):
+            out.add(script)
+    return out
+
+
+def _any_script(*forms_: Any) -> None:
+    for form in forms_:
+        for name in ANY_SCRIPT_FIELDS:
+            if name in form.fields:
+                form.fields[name].widget.attrs["dir"] = "auto"
+
+
+def _error_summary(household_form: HouseholdForm, formset: Any) -> list[dict[str, str]]:
+    """Every error of the form in page order: where (member, field), what to fix, and the field's id."""
+    out = []
+
+    def add(form: Any, member: str, anchor: str) -> None:
+        for name, errors in form.errors.items():
+            field = None if name == "__all__" else form[name]
+            for error in errors:
+                out.append(
+                    {
+                        "member": member,
+                        "field": str(field.label) if field else "",
+                        "error": error,
+                        "anchor": field.id_for_label if field else anchor,
+                    }
+                )
+
+    add(household_form, "", "register-form")
+    for error in formset.non_form_errors():
+        out.append({"member": "", "field": "", "error": error, "anchor": "register-form"})
+    for n, form in enumerate(formset.forms, start=1):
+        add(form, _("Member %(n)s") % {"n": n}, f"member-{form.prefix}")
+    return out
 
 
 def name_row_context(
@@ -139,11 +188,20 @@ def register(request: HttpRequest) -> HttpResponse:
                 except ValidationError as exc:
                     household_form.add_error(None, " ".join(exc.messages))
                 else:
-                    messages.success(
-                        request,
-                        _("Household %(number)s was registered with %(count)d members.")
-                        % {"number": household.registration_number, "count": len(formset.forms)},
-                    )
+                    count = len(formset.forms)
+                    saved = ngettext(
+                        "Household %(number)s was registered with %(count)d member.",
+                        "Household %(number)s was registered with %(count)d members.",
+                        count,
+                    ) % {"number": household.registration_number, "count": count}
+                    queued = matching_selectors.pairs_open_for_household(household=household)
+                    if queued:
+                        saved += " " + ngettext(
+                            "%(count)d possible duplicate was sent to the review queue.",
+                            "%(count)d possible duplicates were sent to the review queue.",
+                            queued,
+                        ) % {"count": queued}
+                    messages.success(request, saved)
                     return redirect("registry:household", household_id=household.pk)
     members = []
     for form in formset.forms:
@@ -151,19 +209,30 @@ def register(request: HttpRequest) -> HttpResponse:
             form.data if form.is_bound else {f"{form.prefix}-{k}": v for k, v in (form.initial or {}).items()}
         )
         errors = form.errors if (show_errors and form.is_bound) else {}
+        prefix = form.prefix or ""
         members.append(
             {
                 "form": form,
-                "name_rows": [name_row_context(form.prefix or "", p.value, member_data, errors) for p in NamePart],
+                "name_rows": [
+                    name_row_context(
+                        prefix, p.value, member_data, errors, suggested=_suggested_scripts(prefix, p.value, member_data)
+                    )
+                    for p in NamePart
+                ],
                 "non_field_errors": form.non_field_errors() if show_errors and form.is_bound else [],
                 "show_errors": show_errors,
+                # A page rendered again (a member added, an error shown) runs the
+                # duplicate check again at once for each member with a name.
+                "check_duplicates": any(member_data.get(f"{prefix}-{p.value}_{s}") for p in NamePart for s in SCRIPTS),
             }
         )
+    _any_script(household_form, *formset.forms)
     context = {
         "household_form": household_form,
         "formset": formset,
         "members": members,
         "show_errors": show_errors,
+        "error_summary": _error_summary(household_form, formset) if show_errors else [],
         "sites": sites,
         "site": _site_from(request, sites),
     }
@@ -249,20 +318,11 @@ def register_duplicates(request: HttpRequest) -> HttpResponse:
     data = _member_check_input(request, prefix)
     candidates = selectors.possible_duplicates(user=request.user, **data)
     data_hash = selectors.member_data_hash(names=data["names"], date_of_birth=data["date_of_birth"], sex=data["sex"])
-    decided = _decided(request, prefix, data_hash)
-    rows = [{"c": c, "decision": decided.get(str(c.person_id), "")} for c in candidates]
+    decided = matching_selectors.decisions_recorded(
+        data_hash=data_hash, candidate_ids=[c.person_id for c in candidates]
+    )
+    rows = [{"c": c, "decision": decided.get(c.person_id, "")} for c in candidates]
     return render(request, "registry/_duplicates.html", {"rows": rows, "prefix": prefix, "data_hash": data_hash})
-
-
-def _decided(request: HttpRequest, prefix: str, data_hash: str) -> dict[str, str]:
-    """Decisions recorded earlier on this page for this exact identity: {candidate id: decision}."""
-    out = {}
-    for value in request.POST.getlist(f"{prefix}-dup-decided"):
-        h, _sep, rest = value.partition(":")
-        candidate, _sep, decision = rest.partition(":")
-        if h == data_hash and decision in ("link", "new"):
-            out[candidate] = decision
-    return out
 
 
 @login_required
@@ -295,7 +355,7 @@ def register_decide(request: HttpRequest) -> HttpResponse:
         score = float(request.POST.get("score") or 0)
     except ValueError:
         score = 0.0
-    context: dict[str, Any] = {"prefix": prefix, "data_hash": data_hash, "candidate": candidate}
+    context: dict[str, Any] = {"prefix": prefix, "data_hash": data_hash, "candidate_id": candidate.pk, "score": score}
     try:
         matching_services.duplicate_decision_record(
             actor=request.user,

@@ -10,8 +10,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
-
+from haven.lib import dates
 from haven.shelter.models import RoomDesignation
 
 ADULT_AGE = 18
@@ -19,11 +18,7 @@ ACCESSIBILITY_NEED_PREFIX = "DS"
 
 
 def age_on(person: Any, day: datetime.date | None = None) -> int | None:
-    dob = getattr(person, "date_of_birth", None)
-    if dob is None:
-        return None
-    day = day or timezone.localdate()
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+    return dates.age_on(getattr(person, "date_of_birth", None), day)
 
 
 def is_child(person: Any) -> bool:

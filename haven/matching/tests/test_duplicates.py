@@ -305,3 +305,39 @@ def test_a_record_whose_fathers_and_family_names_both_carry_a_typo_is_still_a_ca
     assert not duplicate_candidates(
         user=personas.registrar, given_name="Мусса", father_name="Салех", family_name="аль-Хасан", sex="M"
     )
+
+
+def test_a_registration_saved_without_answering_the_check_goes_to_review(personas, target):
+    # The officer ignored the cards (or registered through the API, which shows none): the second
+    # registration of Mohammad Ahmad al-Hasan is queued for review all the same, and the officer is told.
+    from haven.registry.tests.test_pages import register_post
+
+    data = register_post(1)
+    data.update(
+        {
+            "form-0-given_ar": "محمد",
+            "form-0-father_ar": "أحمد",
+            "form-0-family_ar": "الحسن",
+            "form-0-given_la": "Mohammad",
+            "form-0-father_la": "Ahmad",
+            "form-0-family_la": "Al-Hasan",
+            "form-0-date_of_birth": "1985-03-14",
+        }
+    )
+    client = personas.client("registrar")
+    saved = client.post("/registry/register/", data, follow=True)
+    assert "1 possible duplicate was sent to the review queue." in saved.content.decode()
+    pair = DuplicatePair.objects.get()
+    assert target.pk in (pair.person_a_id, pair.person_b_id) and pair.source == "registration"
+    assert target.registration_number in client.get("/matching/duplicates/").content.decode()
+
+
+def test_a_brother_registered_is_not_sent_to_review(personas, target):
+    from haven.registry.tests.factories import household, member, names
+
+    household(
+        personas.registrar,
+        personas.site_a,
+        member(names=names("علي", "الحسن", "Ali", "Al-Hasan"), date_of_birth=date(1987, 6, 1)),
+    )
+    assert not DuplicatePair.objects.exists()

@@ -263,3 +263,26 @@ def test_a_decided_pair_says_so_instead_of_refusing(personas, pair):
     response = client.post(f"/matching/duplicates/{pair.pk}/", {"survivor": "a", "reason": "x"}, follow=True)
     assert response.status_code == 200 and "This pair has already been decided." in response.content.decode()
     assert PersonMerge.objects.count() == 1
+
+
+def test_a_merged_away_record_is_not_changed_and_no_record_is_merged_by_hand(personas, pair):
+    # Its documents, needs and card are the survivor's now; a change to it would be lost to the
+    # undo, and a card issued to it would name a record shown nowhere.
+    from django.core.exceptions import ValidationError
+
+    from haven.registry import services
+
+    merged = pair.person_b
+    person_merge(actor=personas.manager, survivor=pair.person_a, merged=merged, choices={}, reason="Same")
+    merged.refresh_from_db()
+    for change in (
+        lambda: services.person_update(actor=personas.registrar, person=merged, phone="+79150000000"),
+        lambda: services.person_update(actor=personas.registrar, person=merged, status="active"),
+        lambda: services.card_issue(actor=personas.registrar, person=merged),
+        lambda: services.need_add(actor=personas.registrar, person=merged, code="WR"),
+    ):
+        with pytest.raises(ValidationError, match="merged into another one"):
+            change()
+    with pytest.raises(ValidationError, match="review of duplicates"):
+        services.person_update(actor=personas.registrar, person=pair.person_a, status="merged")
+    assert Person.objects.get(pk=merged.pk).status_id == "merged"

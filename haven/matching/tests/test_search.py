@@ -98,7 +98,29 @@ def test_search_page_full_and_empty(personas, target):
     page = client.get("/matching/search/")
     assert page.status_code == 200 and b'hx-post="/matching/search/"' in page.content
     empty = client.post("/matching/search/", {"q": "Zzyzx Qwerty"}, HTTP_HX_REQUEST="true")
-    assert b"search-empty" in empty.content
+    assert b"search-empty" in empty.content and b"Check the spelling" in empty.content
+    # One letter, or an article alone, is not "no one found": the page says what to type.
+    for typed in ("M", "Аль", "Al-"):
+        waiting = client.post("/matching/search/", {"q": typed}, HTTP_HX_REQUEST="true")
+        assert b"search-waiting" in waiting.content and b"search-empty" not in waiting.content
+
+
+def test_a_full_page_of_loose_matches_says_more_may_match(personas, target):
+    for i in range(11):
+        make_person(site=personas.site_a, names={("given", "la"): f"Ahmad{'a' * i}", ("family", "la"): "Al-Nahhas"})
+    page = personas.client("registrar").post("/matching/search/", {"q": "Al-Nahhas"}, HTTP_HX_REQUEST="true")
+    assert page.content.count(b"data-person-id") == 10 and b"search-more" in page.content
+
+
+@pytest.mark.parametrize("typed", ["Маха Аль", "Маха Эль", "Maha Al", "مها ال"])
+def test_an_article_being_typed_keeps_the_names_before_it(personas, typed):
+    # "Маха Аль" found nobody: the article was looked up as the start of a name (key WL: Wael,
+    # Walid...). It only says that a name follows; Maha stays on the page until it is typed.
+    maha = make_person(
+        site=personas.site_a, names={("given", "ar"): "مها", ("father", "ar"): "فادي", ("family", "ar"): "المحمد"}
+    )
+    assert parse_query(typed).groups == parse_query(typed.split()[0] + " ").groups
+    assert [h.person_id for h in person_search(user=personas.registrar, query=typed)] == [maha.pk]
 
 
 def test_search_page_denied_to_outsider_and_other_site(personas, target):
@@ -779,3 +801,20 @@ def test_a_record_lacking_a_part_is_reranked_though_many_one_letter_neighbours_s
     monkeypatch.setattr(selectors, "SEARCH_RERANK_EACH", 0)  # as before: the one row is cut
     ids = [h.person_id for h in person_search(user=personas.registrar, query="Харун Ибрагим аль-Ахмад")]
     assert haroun.pk not in ids
+
+
+def test_three_letters_typed_are_the_start_of_a_name_not_a_name_sharing_their_key(personas):
+    # "Al-Nah" listed Nouh first (key NH, the same as "nah"'s) above every Al-Nahhas; three
+    # letters that spell no name are the start of one. A short name spelled whole still counts whole.
+    nahhas = [
+        make_person(site=personas.site_a, names={("given", "la"): g, ("family", "la"): "Al-Nahhas"})
+        for g in ("Omar", "Rami", "Hala")
+    ]
+    nouh = make_person(site=personas.site_a, names={("given", "la"): "Nouh", ("family", "la"): "Hamdan"})
+    nuha = make_person(site=personas.site_a, names={("given", "ar"): "نهى", ("family", "ar"): "حمدان"})
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Al-Nah")]
+    assert set(ids[:3]) == {p.pk for p in nahhas} and ids.index(nuha.pk) > 2
+    assert nouh.pk not in ids[:4]
+    ali = make_person(site=personas.site_a, names={("given", "ar"): "علي", ("family", "ar"): "حمدان"})
+    assert person_search(user=personas.registrar, query="Али")[0].person_id == ali.pk
+    assert person_search(user=personas.registrar, query="Нух")[0].person_id == nouh.pk

@@ -157,6 +157,7 @@ def test_household_page(personas):
     assert personas.client("caseworker").get(url).status_code == 200
     assert personas.client("caseworker_b").get(url).status_code == 404
 
+
 def test_a_household_shows_only_the_members_at_the_readers_sites(personas):
     # The son was transferred alone to centre B: centre A's staff no longer see him in the household,
     # on the page or through the API; centre B's staff see him on his own page.
@@ -169,7 +170,6 @@ def test_a_household_shows_only_the_members_at_the_readers_sites(personas):
     api = personas.api("registrar").get(f"/api/v1/households/{hh.pk}").json()
     assert str(son.pk) not in api["member_ids"] and len(api["member_ids"]) == 1
     assert personas.client("registrar_b").get(reverse("registry:person", args=[son.pk])).status_code == 200
-
 
 
 def test_record_need_document_consent_through_pages(personas):
