@@ -323,12 +323,23 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
             count = back.update(**{entry["field"]: entry["from"]})
             if count < len(entry["pks"]):
                 not_moved_back[entry["model"]] = not_moved_back.get(entry["model"], 0) + len(entry["pks"]) - count
+        # The survivor's old values come back where they still hold what the merge put there; a
+        # value corrected since (a phone changed after the merge) is kept, and named in the audit.
         updates: dict[str, Any] = {}
+        kept_since: list[str] = []
+        survivor = Person.objects.select_for_update().get(pk=m.survivor_id)
         for key, value in m.old_values.items():
             if key.startswith("name:"):
-                PersonName.objects.filter(pk=value["pk"]).update(value=value["value"], normalized=value["normalized"])
+                restored = PersonName.objects.filter(pk=value["pk"], value=m.new_values.get(key)).update(
+                    value=value["value"], normalized=value["normalized"]
+                )
+                if not restored:
+                    kept_since.append(key)
             elif key != "status:merged":
                 f = Person._meta.get_field(key)
+                if _dump(f, survivor) != m.new_values.get(key):  # type: ignore[arg-type]
+                    kept_since.append(key)
+                    continue
                 updates[f.attname] = _load(f, value)  # type: ignore[arg-type,union-attr]
         if updates:
             Person.objects.filter(pk=m.survivor_id).update(**updates)
@@ -348,7 +359,12 @@ def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonM
             action=AuditAction.UNMERGE,
             obj=m.survivor,
             fields=sorted(k for k in m.old_values if k != "status:merged"),
-            values={"merged": str(m.merged_id), "merge": str(m.pk), "not_moved_back": not_moved_back},
+            values={
+                "merged": str(m.merged_id),
+                "merge": str(m.pk),
+                "not_moved_back": not_moved_back,
+                "kept_since": sorted(kept_since),
+            },
             purpose="undo merge",
         )
     return m

@@ -286,3 +286,22 @@ def test_a_merged_away_record_is_not_changed_and_no_record_is_merged_by_hand(per
     with pytest.raises(ValidationError, match="review of duplicates"):
         services.person_update(actor=personas.registrar, person=pair.person_a, status="merged")
     assert Person.objects.get(pk=merged.pk).status_id == "merged"
+
+
+def test_undo_keeps_a_value_corrected_since_the_merge(personas, pair):
+    # The merge took the merged record's date of birth; a registrar then corrected it on the
+    # survivor. Undoing the merge puts back what the merge changed, not over the correction.
+    from haven.registry import services
+
+    a, b = pair.person_a, pair.person_b
+    Person.objects.filter(pk=b.pk).update(phone="+79150000001")
+    merge = person_merge(
+        actor=personas.manager, survivor=a, merged=b, choices={"date_of_birth": "merged", "phone": "merged"}, reason="x"
+    )
+    a.refresh_from_db()
+    services.person_update(actor=personas.registrar, person=a, date_of_birth=date(1985, 3, 15))
+    person_merge_undo(actor=personas.manager, merge=merge, reason="Two persons")
+    a.refresh_from_db()
+    assert a.date_of_birth == date(1985, 3, 15)  # the correction stays
+    assert a.phone != "+79150000001"  # what the merge put there and nobody changed goes back
+    assert AuditEvent.objects.get(action="unmerge").values["kept_since"] == ["date_of_birth"]
