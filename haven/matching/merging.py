@@ -290,10 +290,13 @@ def person_merge(
 
 
 def person_merge_undo(*, actor: Any, merge: PersonMerge, reason: str) -> PersonMerge:
-    """Undo a merge exactly: rows move back, the survivor's old values and names return.
+    """Undo a merge: rows move back, the survivor's old values and names return.
 
-    Refused while a later merge involves either person (undo that first).
-    Audited (UNMERGE).
+    Exactly, except what changed since: a row that no longer points where
+    the merge put it, and a survivor's value corrected after the merge,
+    stay as they are now (counted and named in the audit event). Refused
+    while a later merge involves either person (undo that first). Audited
+    (UNMERGE).
     """
     check_may_merge(actor, merge.survivor, merge.merged)
     if not (reason or "").strip():
