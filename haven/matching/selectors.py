@@ -1011,8 +1011,16 @@ def merge_rows_shown(*, user: Any, merge: PersonMerge, entries: list[dict[str, A
     ]
 
 
-def batch_runs_for_user(*, user: Any) -> QuerySet[BatchRun]:
-    return scope(user, BatchRun.objects.all(), roles.BATCH_DEDUPE)
+def batch_run_visible(user: Any, run: BatchRun) -> bool:
+    """A run tells how many persons of each site it compared: it is shown to who may run batches at all of them."""
+    allowed = {str(s) for s in sites_with(user, roles.BATCH_DEDUPE)}
+    return {str(s) for s in run.sites or [run.site_id]} <= allowed
+
+
+def batch_runs_for_user(*, user: Any, limit: int = 20) -> list[BatchRun]:
+    """The latest runs over sites all of which the user may run batches at."""
+    runs = scope(user, BatchRun.objects.all(), roles.BATCH_DEDUPE)[: limit * 5]
+    return [r for r in runs if batch_run_visible(user, r)][:limit]
 
 
 REASON_TOPICS = {

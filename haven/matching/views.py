@@ -360,14 +360,16 @@ def batch(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("matching:batch")
         return redirect("matching:batch_detail", run_id=run.pk)
-    runs = list(selectors.batch_runs_for_user(user=request.user)[:20])
+    runs = selectors.batch_runs_for_user(user=request.user)
     return render(request, "matching/batch.html", {"runs": runs})
 
 
 @login_required
 def batch_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
     """Progress of one run; the partial is polled by htmx until the run finishes."""
-    run = get_for_user(request.user, BatchRun.objects.all(), run_id, capability=roles.BATCH_DEDUPE)
+    run = get_for_user(request.user, BatchRun.objects.all(), run_id, capability=roles.BATCH_DEDUPE, audit_read=False)
+    if not selectors.batch_run_visible(request.user, run):
+        raise Http404
     template = "matching/_batch_progress.html" if request.htmx else "matching/batch_detail.html"  # type: ignore[attr-defined]
     # Who may run a batch (an administrator) may not review its pairs: the queue would refuse them.
     return render(request, template, {"run": run, "may_review": may(request.user, roles.DUPLICATE_REVIEW)})

@@ -265,3 +265,21 @@ def test_every_finding_the_scorer_can_write_about_a_date_of_birth_has_words_for_
 
     written = set(re.findall(r'return [^\n]*, "([^"{]+)"', inspect.getsource(score.dob_evidence)))
     assert written and written <= set(REASON_FINDINGS)
+
+
+def test_a_run_over_two_centres_is_shown_only_to_who_may_run_batches_at_both(personas):
+    # A run says how many persons of each centre it compared: an administrator of centre A alone
+    # does not see a run over A and B (it is "not found"), one of both centres does.
+    from haven.accounts.access import forget_capabilities
+    from haven.accounts.models import Membership, Role
+
+    run = _finished_run(personas)
+    run.sites = [str(personas.site_a.pk), str(personas.site_b.pk)]
+    run.save()
+    admin = personas.client("admin")
+    assert admin.get(f"/matching/batch/{run.pk}/").status_code == 404
+    assert f"/matching/batch/{run.pk}/" not in admin.get("/matching/batch/").content.decode()
+    Membership.objects.create(user=personas.admin, site=personas.site_b, role=Role.objects.get(code="admin"))
+    forget_capabilities(personas.admin)
+    assert admin.get(f"/matching/batch/{run.pk}/").status_code == 200
+    assert f"/matching/batch/{run.pk}/" in admin.get("/matching/batch/").content.decode()
