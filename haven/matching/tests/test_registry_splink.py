@@ -148,8 +148,14 @@ def test_registry_run_queues_the_duplicates_not_the_siblings(personas, capsys, s
     assert all(e.action == AuditAction.CREATE and e.actor == operator for e in events)
     assert events.count() == 5
 
-    # The batch page lists the run (its first site is centre A, the administrator's).
+    # The batch page lists the run to an administrator of both centres it compared, not of one.
     client = personas.client("admin")
+    assert f"/matching/batch/{run.pk}/" not in client.get("/matching/batch/").content.decode()
+    from haven.accounts.access import forget_capabilities
+    from haven.accounts.models import Membership, Role
+
+    Membership.objects.create(user=personas.admin, site=personas.site_b, role=Role.objects.get(code="admin"))
+    forget_capabilities(personas.admin)
     assert f"/matching/batch/{run.pk}/" in client.get("/matching/batch/").content.decode()
     assert b"5 new pairs to review" in client.get(f"/matching/batch/{run.pk}/").content
 
