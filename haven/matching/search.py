@@ -82,6 +82,34 @@ NO_YEAR = "y0"
 """Index token of a person whose date of birth is unknown: a year typed or given cannot rule them out."""
 
 
+def year_key_token(key_tok: str, year: int | None) -> str:
+    """A word's key and the person's year of birth as one token (``qmhmd``, 1985 -> ``5mhmd1985``; unknown: ``5mhmd0``).
+
+    A year typed after the names is looked up with a word's key: the GIN or
+    FTS5 index then reads the few persons of that name born that year,
+    instead of intersecting the name's postings with the year's (tens of
+    thousands each at a million persons, for every conjunction of every
+    tier). Keys hold no digits, so the token is unambiguous; it does not
+    start with ``q``, so a person's keys are still counted by ``" q"``.
+    """
+    return f"5{key_tok[1:]}{year or 0}"
+
+
+def with_year(conjunction: Sequence[Group], years: Sequence[int]) -> list[Group]:
+    """A conjunction narrowed to persons born in one of ``years`` or of unknown year.
+
+    The first group that is a complete word's key alone (``[qmhmd]``, no
+    prefixes) is replaced by that key with each year (``5mhmd1985`` ...,
+    ``5mhmd0``); a conjunction with no such group (every word widened by
+    typos, or still being typed) takes the year tokens as a group of their own.
+    """
+    for i, (exact, prefixes) in enumerate(conjunction):
+        if exact and not prefixes and all(t[:1] == "q" for t in exact):
+            keyed = [year_key_token(t, y) for t in exact for y in [*years, None]]
+            return [*conjunction[:i], (keyed, []), *conjunction[i + 1 :]]
+    return [*conjunction, ([*(year_token(y) for y in years), NO_YEAR], [])]
+
+
 DELETION_MIN_KEY = 3
 """Keys shorter than this get no deletion variants (two letters match a tenth of any registry)."""
 
@@ -191,9 +219,11 @@ def index_text(
                 variants.setdefault(form, None)
     for form in variants:
         seen.setdefault(form, None)
+    year = date_of_birth.year if date_of_birth is not None else None
     for key_tok, count in keys.items():
         for times in range(2, min(count, REPEAT_MAX) + 1):
             seen.setdefault(repeat_token(key_tok, times), None)
+        seen.setdefault(year_key_token(key_tok, year), None)
     if parts is not None:
         present = set(parts)
         for part, marker in MISSING_PART_TOKENS.items():
@@ -287,7 +317,12 @@ class ParsedQuery:
         """The year, give or take one (a year off by one is a common registration error)."""
         if self.year is None:
             return None
-        return [*(year_token(self.year + d) for d in (0, -1, 1)), NO_YEAR], []
+        return [*(year_token(y) for y in self.years), NO_YEAR], []
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years of birth a typed year stands for: itself, give or take one."""
+        return () if self.year is None else tuple(self.year + d for d in (0, -1, 1))
 
 
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")

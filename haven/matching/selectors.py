@@ -428,9 +428,8 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     hits: list[SearchHit] = []
     tiers: list[tuple[list[list[search.Group]], bool]] = [(parsed.strict_conjunctions, False)]
     tiers += [(t, True) for t in search.relaxed(parsed.groups, typed_letters=parsed.typed_letters)]
-    year = parsed.year_group
-    if year is not None:  # a typed year of birth narrows every tier (give or take a year)
-        tiers = [([[*c, year] for c in conjunctions], ranked) for conjunctions, ranked in tiers]
+    if parsed.year is not None:  # a typed year of birth narrows every tier (give or take a year)
+        tiers = [([search.with_year(c, parsed.years) for c in conjunctions], ranked) for conjunctions, ranked in tiers]
     for conjunctions, ranked in tiers:
         each: list[search.Rows] = []
         if ranked and not SEARCH_RANKED:
@@ -501,8 +500,8 @@ def _lacking_one_part(
         for i, part in enumerate(parts)
         if part in search.MISSING_PART_TOKENS
     ]
-    if parsed.year_group is not None:
-        conjunctions = [[*c, parsed.year_group] for c in conjunctions]
+    if parsed.year is not None:
+        conjunctions = [search.with_year(c, parsed.years) for c in conjunctions]
     rows = [
         r
         for c in conjunctions
@@ -821,15 +820,15 @@ def duplicate_candidates(
         conjunctions.insert(0, list(part.values()))
     ids: list[uuid.UUID] = []
     if date_of_birth is not None:
-        years: search.Group = ([search.year_token(date_of_birth.year + d) for d in (-1, 0, 1)] + [search.NO_YEAR], [])
-        narrowed = [[*c, years] for c in conjunctions]
+        years = [date_of_birth.year + d for d in (-1, 0, 1)]
+        narrowed = [search.with_year(c, years) for c in conjunctions]
         ids = search.candidates(narrowed, site_ids=sites, limit=DUPLICATE_CANDIDATES)
         if len(part) >= 2:
             # The given name and the very year: a record whose other two names both carry a typo
             # (Musa *Sahl al-Hashn* for Musa Saleh al-Hasan) shares no pair of keys. One duplicate
             # more in 150 at a million persons, 3-10 ms on PostgreSQL (session 8).
-            born: search.Group = ([search.year_token(date_of_birth.year)], [])
-            ids += search.candidates([[part["given"], born]], site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)
+            born: search.Group = ([search.year_key_token(k, date_of_birth.year) for k in part["given"][0]], [])
+            ids += search.candidates([[born]], site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)
         # Typo-tolerant conjunctions (a part within one edit) were measured here too: one
         # duplicate more in 150 at 1M, for 60 ms more at p95 (SQLite), past the 200 ms budget.
     more = search.candidates(conjunctions, site_ids=sites, limit=DUPLICATE_CANDIDATES // 3)

@@ -818,3 +818,38 @@ def test_three_letters_typed_are_the_start_of_a_name_not_a_name_sharing_their_ke
     ali = make_person(site=personas.site_a, names={("given", "ar"): "علي", ("family", "ar"): "حمدان"})
     assert person_search(user=personas.registrar, query="Али")[0].person_id == ali.pk
     assert person_search(user=personas.registrar, query="Нух")[0].person_id == nouh.pk
+
+
+def test_a_year_is_looked_up_with_a_words_key_as_one_token():
+    # At a million persons PostgreSQL intersected a name's postings with the year's (tens of
+    # thousands each) in every conjunction: the index now holds each key with the year of birth.
+    from datetime import date
+
+    from haven.matching.search import index_text, with_year
+
+    text = index_text(
+        names=["محمد حسن"], site_id="00000000-0000-0000-0000-000000000001", date_of_birth=date(1985, 3, 1)
+    )
+    assert {"5mhmd1985", "5hsn1985"} <= set(text.split()) and " q" in text
+    unknown = index_text(names=["Mohammad"], site_id="00000000-0000-0000-0000-000000000001", date_of_birth=None)
+    assert "5mhmd0" in unknown.split()
+    # The first group that is a complete word's key takes the years (and "unknown"); a conjunction
+    # with none (a word still being typed, widened by typos) takes the year tokens as before.
+    keyed = with_year([(["qmhmd"], []), (["qhsn"], [])], [1985, 1984, 1986])
+    assert keyed == [(["5mhmd1985", "5mhmd1984", "5mhmd1986", "5mhmd0"], []), (["qhsn"], [])]
+    typing = with_year([(["qmhmd", "0hmd"], []), (["qhs"], ["has"])], [1985])
+    assert typing[-1] == (["y1985", "y0"], []) and len(typing) == 3
+
+
+def test_a_year_finds_the_namesake_without_a_date_and_a_year_off_by_one(personas):
+    from datetime import date
+
+    born = make_person(
+        site=personas.site_a, names={("given", "la"): "Rami", ("family", "la"): "Haddad"}, dob=date(1984, 6, 1)
+    )
+    unknown = make_person(site=personas.site_a, names={("given", "ar"): "رامي", ("family", "ar"): "حداد"})
+    other = make_person(
+        site=personas.site_a, names={("given", "la"): "Rami", ("family", "la"): "Haddad"}, dob=date(1990, 1, 1)
+    )
+    ids = [h.person_id for h in person_search(user=personas.registrar, query="Рами Хаддад 1985")]
+    assert set(ids[:2]) == {born.pk, unknown.pk} and other.pk not in ids
