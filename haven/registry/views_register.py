@@ -370,6 +370,12 @@ def register_decide(request: HttpRequest) -> HttpResponse:
         # 200 so that htmx swaps the message in; nothing was recorded.
         return render(request, "registry/_duplicate_decision.html", context)
     if decision == "link":
+        # The browser opens the existing record; it says why, and that nothing was registered.
+        messages.info(
+            request,
+            _("%(number)s is already registered: this is their record. Nothing new was registered for them.")
+            % {"number": candidate.registration_number},
+        )
         response = HttpResponse(status=200)
         response["HX-Redirect"] = reverse("registry:person", args=[candidate.pk])
         return response

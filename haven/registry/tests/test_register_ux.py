@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from haven.matching.models import DuplicateDecision
+from haven.registry.models import Person
 from haven.registry.tests.factories import household, member, person
 from haven.registry.tests.test_pages import member_data, register_post
 
@@ -194,3 +195,15 @@ def test_register_fields_keep_latin_left_to_right_on_an_arabic_page(personas):
     # Places and professions may be typed in any script.
     for field in ("id_hh-origin_governorate", "id_hh-origin_district", "id_form-0-place_of_birth"):
         assert 'dir="auto"' in _tag(body, "id", field), field
+
+
+def test_same_person_opens_the_existing_record_and_says_nothing_new_was_registered(personas):
+    existing = person(personas.registrar, personas.site_a)
+    client = personas.client("registrar")
+    decide = _checked_data(candidate=str(existing.pk), decision="link")
+    decide[f"form-0-dup-{existing.pk}-reason"] = "Same passport"
+    response = client.post(reverse("registry:duplicate_decide"), decide, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response["HX-Redirect"] == reverse("registry:person", args=[existing.pk])
+    page = client.get(response["HX-Redirect"], HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f"Запись {existing.registration_number} уже есть" in page
+    assert Person.objects.count() == 1
