@@ -283,3 +283,16 @@ def test_a_run_over_two_centres_is_shown_only_to_who_may_run_batches_at_both(per
     forget_capabilities(personas.admin)
     assert admin.get(f"/matching/batch/{run.pk}/").status_code == 200
     assert f"/matching/batch/{run.pk}/" in admin.get("/matching/batch/").content.decode()
+
+
+def test_the_comparison_shows_place_of_birth_and_phone_and_marks_them_when_they_differ(personas, pair):
+    # A reviewer decides on every fact the merge form offers to choose between.
+    Person.objects.filter(pk=pair.person_a_id).update(place_of_birth="Jableh")
+    Person.objects.filter(pk=pair.person_b_id).update(place_of_birth="Jableh")
+    page = personas.client("manager").get(f"/matching/duplicates/{pair.pk}/", HTTP_ACCEPT_LANGUAGE="ar")
+    html = page.content.decode()
+    (place,) = re.findall(r'<tr[^>]*data-testid="place-of-birth"[^>]*>', html)
+    (phone,) = re.findall(r'<tr[^>]*data-testid="phone"[^>]*>', html)
+    assert "table-warning" not in place and "table-warning" in phone  # one record has no phone
+    assert "مكان الولادة" in html and "الهاتف" in html
+    assert '<span class="ltr-data text-nowrap">+7 915 333-65-60</span>' in html
