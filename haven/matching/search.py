@@ -313,15 +313,8 @@ class ParsedQuery:
         return [[*exact_groups[:-1], (last_exact, [])], [*exact_groups[:-1], ([], last_prefixes)]]
 
     @property
-    def year_group(self) -> Group | None:
-        """The year, give or take one (a year off by one is a common registration error)."""
-        if self.year is None:
-            return None
-        return [*(year_token(y) for y in self.years), NO_YEAR], []
-
-    @property
     def years(self) -> tuple[int, ...]:
-        """The years of birth a typed year stands for: itself, give or take one."""
+        """The years of birth a typed year stands for: itself, give or take one (a common registration error)."""
         return () if self.year is None else tuple(self.year + d for d in (0, -1, 1))
 
 

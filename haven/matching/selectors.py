@@ -457,7 +457,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         )
     )
     hits = hits[:limit]
-    _audit_shown(user, "person_search", [h.person_id for h in hits])
+    audit_shown(user, "person_search", [h.person_id for h in hits])
     return hits
 
 
@@ -541,8 +541,8 @@ def _rerank(
     return _search_hits(user, parsed, list(chosen))
 
 
-def _audit_shown(user: Any, what: str, person_ids: list[uuid.UUID]) -> None:
-    """One ``view`` event naming the persons a search or a duplicate check showed (never what was typed).
+def audit_shown(user: Any, what: str, person_ids: list[uuid.UUID]) -> None:
+    """One ``view`` event naming the persons a search, a duplicate check or the queue showed (never what was typed).
 
     Who looked for whom is what an insider hunting a person would leave
     behind; the typed name itself stays out of the log, as every name does.
@@ -876,7 +876,7 @@ def duplicate_candidates(
     scored = scored[:limit]
     persons = {p.pk: p for p in _visible_persons(user, [pk for _, pk, _ in scored])}
     if audit:
-        _audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
+        audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
     today = timezone.localdate()
     out = []
     for s, pk, rec in scored:

@@ -228,10 +228,15 @@ def duplicate_decisions_attach(*, actor: Any, person: Person, new_person_data_ha
             for c in selectors.candidates_of_registered(user=actor, person=person)
             if c.score >= POSSIBLE and c.person_id not in decided
         }
-        for candidate_id, score in {**decided, **undecided}.items():
-            candidate = Person.objects.get(pk=candidate_id)
+        queued = {**decided, **undecided}
+        candidates = Person.objects.in_bulk(list(queued))
+        for candidate_id, score in queued.items():
             pair = duplicate_pair_create(
-                actor=actor, person_a=person, person_b=candidate, score=score, source=PairSource.REGISTRATION
+                actor=actor,
+                person_a=person,
+                person_b=candidates[candidate_id],
+                score=score,
+                source=PairSource.REGISTRATION,
             )
             if pair is not None:
                 pairs.append(pair)

@@ -172,15 +172,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     merges = list(selectors.merges_for_user(user=request.user)[:20])
     language, today = get_language(), timezone.localdate()
     rows = [_queue_row(p, language, today) for p in pairs]
+    # Names are a read of personal data: one view event naming the persons shown, as a search writes.
     shown = list(dict.fromkeys(pid for p in pairs for pid in (p.person_a_id, p.person_b_id)))
-    if shown:  # names are a read of personal data: one view event naming the persons shown
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type="duplicate_queue",
-            values={"persons": [str(pid) for pid in shown]},
-            purpose="duplicate queue",
-        )
+    selectors.audit_shown(request.user, "duplicate_queue", shown)
     return render(request, "matching/queue.html", {"rows": rows, "merges": merges})
 
 
