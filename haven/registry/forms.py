@@ -47,11 +47,19 @@ class StyledForm(forms.Form):
             _control(field.widget)
 
 
+def any_script_input() -> forms.TextInput:
+    """Free text typed in any script (a place in Arabic, Latin or Cyrillic): the browser takes the
+    direction from the first letter, so "Al-Bab" stays "Al-Bab" on an Arabic page."""
+    return forms.TextInput(attrs={"dir": "auto"})
+
+
 class HouseholdForm(StyledForm):
     arrival_date = forms.DateField(label=_("Arrival date"), widget=DATE_INPUT)
     origin_country = forms.CharField(label=_("Country of origin (ISO code)"), max_length=2, initial="SY")
-    origin_governorate = forms.CharField(label=_("Governorate"), max_length=100, required=False)
-    origin_district = forms.CharField(label=_("District"), max_length=100, required=False)
+    origin_governorate = forms.CharField(
+        label=_("Governorate"), max_length=100, required=False, widget=any_script_input()
+    )
+    origin_district = forms.CharField(label=_("District"), max_length=100, required=False, widget=any_script_input())
 
     def clean_arrival_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["arrival_date"]
@@ -67,13 +75,15 @@ class MemberForm(StyledForm):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
     dob_precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
-    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=120, required=False)
+    place_of_birth = forms.CharField(
+        label=_("Place of birth"), max_length=120, required=False, widget=any_script_input()
+    )
     nationalities = forms.CharField(label=_("Nationalities (ISO codes)"), max_length=40, initial="SY", required=False)
     languages = forms.CharField(label=_("Languages (ISO codes)"), max_length=60, initial="ar", required=False)
     interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     phone_owner = forms.ChoiceField(label=_("Whose phone"), choices=PhoneOwner.choices)
-    profession = forms.CharField(label=_("Profession"), max_length=120, required=False)
+    profession = forms.CharField(label=_("Profession"), max_length=120, required=False, widget=any_script_input())
     document_script = forms.ChoiceField(
         label=_("Spelling as in the identity document"),
         choices=[("", _("No document")), *Script.choices],

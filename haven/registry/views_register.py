@@ -38,10 +38,6 @@ NEW_MEMBER_DEFAULTS = {
     "sex": "",
 }
 TARGET = {"ar": "arabic", "la": "latin", "cy": "cyrillic"}
-# Free text typed in any script (a place in Arabic, Latin or Cyrillic): the
-# browser takes the direction from the first letter, so "Al-Bab" stays
-# "Al-Bab" on an Arabic page. The name inputs have one script each.
-ANY_SCRIPT_FIELDS = ("origin_governorate", "origin_district", "place_of_birth", "profession")
 
 
 def _register_sites(user: Any) -> list[Site]:
@@ -84,13 +80,6 @@ def _suggested_scripts(form_prefix: str, part: str, data: Any) -> set[str]:
         if value and value == data.get(f"{name}__suggested", ""):
             out.add(script)
     return out
-
-
-def _any_script(*forms_: Any) -> None:
-    for form in forms_:
-        for name in ANY_SCRIPT_FIELDS:
-            if name in form.fields:
-                form.fields[name].widget.attrs["dir"] = "auto"
 
 
 def _error_summary(household_form: HouseholdForm, formset: Any) -> list[dict[str, str]]:
@@ -226,7 +215,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 "check_duplicates": any(member_data.get(f"{prefix}-{p.value}_{s}") for p in NamePart for s in SCRIPTS),
             }
         )
-    _any_script(household_form, *formset.forms)
     context = {
         "household_form": household_form,
         "formset": formset,
