@@ -37,6 +37,7 @@ from haven.matching.forms import (
 from haven.matching.merging import check_may_merge, ensure_may_review, may_merge
 from haven.matching.models import BatchRun, DuplicatePair, PairStatus, PersonMerge
 from haven.matching.search import parse_query
+from haven.registry import selectors as registry_selectors
 from haven.registry.models import Person
 
 
@@ -143,9 +144,8 @@ SCRIPT_OF_LANGUAGE = {"ar": "ar", "ru": "cy", "en": "la"}
 
 def _name_for_reader(person: Person, language: str) -> str:
     """The person's full name on one line: in the reader's script where the record has it, else another."""
-    names = selectors.full_names({(n.part, n.script): n.value for n in person.names.all()})
     first = SCRIPT_OF_LANGUAGE.get((language or "en").split("-")[0], "la")
-    return next((names[s] for s in (first, "la", *selectors.SCRIPT_ORDER) if names.get(s)), "")
+    return registry_selectors.best_name(person, (first, "la", *selectors.SCRIPT_ORDER))
 
 
 def _queue_row(pair: DuplicatePair, language: str, today: date) -> dict[str, Any]:
