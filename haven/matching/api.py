@@ -118,4 +118,5 @@ def persons_duplicates(request: HttpRequest, payload: DuplicateCheckIn) -> Any:
         date_of_birth=payload.date_of_birth,
         sex=payload.sex,
     )
-    return {"data_hash": data_hash, "candidates": [c.__dict__ | {"reasons": list(c.reasons)} for c in candidates]}
+    out = [c.__dict__ | {"reasons": [str(r) for r in c.reasons]} for c in candidates]  # English lines
+    return {"data_hash": data_hash, "candidates": out}

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -43,6 +42,7 @@ from haven.matching.core.normalize import Token, entries_with_key, normalize_nam
 from haven.matching.core.score import (
     NameFrequencies,
     PersonRecord,
+    Reason,
     band,
     prepare,
     same_names_no_date,
@@ -108,7 +108,7 @@ class Candidate:
     household_number: str
     site_name: str
     registered_on: date
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[Reason, ...] = field(default=())
 
 
 # --- Shared helpers -----------------------------------------------------------------------
@@ -1032,11 +1032,13 @@ REASON_TOPICS = {
     "place of birth": gettext_lazy("place of birth"),
     "household": gettext_lazy("household"),
 }
-"""What the core scorer's explanation lines are about (``given name: similarity 1.00 (+6.9)``)."""
+"""The topics of the scorer's explanation (:data:`haven.matching.core.score.TOPICS`), for people."""
 REASON_FINDINGS = {
     "missing": gettext_lazy("not recorded in one of them"),
     "same": gettext_lazy("the same"),
     "different": gettext_lazy("different"),
+    "one household": gettext_lazy("both are members of one household"),
+    "members in common": gettext_lazy("their households have members in common"),
     "estimated, close": gettext_lazy("estimated, within two years"),
     "estimated, far": gettext_lazy("estimated, years apart"),
     "same year (year only)": gettext_lazy("same year (only the year is known)"),
@@ -1052,74 +1054,43 @@ REASON_FINDINGS = {
     "same year, month differs": gettext_lazy("same year, different month"),
     "one year apart": gettext_lazy("one year apart"),
 }
-"""The scorer's findings (:func:`haven.matching.core.score.dob_evidence` and the name, sex lines), for people."""
+"""The scorer's findings (:data:`haven.matching.core.score.FINDINGS`, but for those with a number), for people."""
 REASON_LINES = {
-    "one's father's name is the other's given name: parent and child?": gettext_lazy(
-        "one's father's name is the other's given name: parent and child?"
-    ),
-    "given names differ: siblings or twins are not the same person": gettext_lazy(
-        "given names differ: siblings or twins are not the same person"
-    ),
+    "parent and child": gettext_lazy("one's father's name is the other's given name: parent and child?"),
+    "siblings": gettext_lazy("given names differ: siblings or twins are not the same person"),
 }
-"""Whole explanation lines."""
-REASON_BY_SIGN = {
-    "place of birth": (
-        gettext_lazy("different"),
-        gettext_lazy("not recorded in one of them"),
-        gettext_lazy("the same"),
-    ),
-    "household": (
-        gettext_lazy("both are members of one household"),
-        "",
-        gettext_lazy("their households have members in common"),
-    ),
-}
-"""Lines the scorer writes without a finding: (less, none, more) by the sign of the evidence."""
-_REASON = re.compile(r"^(?P<text>.*?)(?: \((?P<bits>[+-]\d+(?:\.\d+)?)\))?$")
-_SIMILARITY = re.compile(r"^similarity (?P<value>\d+(?:\.\d+)?)$")
-_YEARS_APART = re.compile(r"^(?P<years>\d+) years apart$")
+"""Topics that are a whole line."""
 
 
-def _finding(what: str) -> str:
-    if what in REASON_FINDINGS:
-        return str(REASON_FINDINGS[what])
-    if m := _SIMILARITY.match(what):
-        return gettext("similarity %(value)s") % {"value": formats.number_format(float(m["value"]), 2)}
-    if m := _YEARS_APART.match(what):
-        years = int(m["years"])
+def _finding(reason: Reason) -> str:
+    if reason.finding == "similarity":
+        return gettext("similarity %(value)s") % {"value": formats.number_format(reason.similarity or 0.0, 2)}
+    if reason.finding == "years apart":
+        years = reason.years or 0
         return ngettext("%(years)s year apart", "%(years)s years apart", years) % {"years": years}
-    return what  # a finding the scorer learnt after this list: shown as it comes
+    return str(REASON_FINDINGS.get(reason.finding, reason.finding))
 
 
-def reasons_explained(reasons: Iterable[str]) -> list[dict[str, str]]:
+def reasons_explained(reasons: Iterable[Reason]) -> list[dict[str, str]]:
     """The scorer's explanation in the reader's language: ``{"text", "points"}`` per line.
 
-    The core scorer imports no Django and explains in English
-    (``given name: similarity 1.00 (+6.9)``); the review page shows each
-    line translated (``имя: сходство 1,00``) with its points apart
+    The core scorer imports no Django: it explains by codes
+    (:class:`~haven.matching.core.score.Reason`); the review page shows
+    each line translated (``имя: сходство 1,00``) with its points apart
     (``+6,9``), to be shown left to right on an Arabic page.
     """
     out = []
-    for line in reasons:
-        m = _REASON.match(line)
-        text, bits = (m["text"], m["bits"]) if m else (line, None)
-        points = float(bits) if bits else 0.0
-        shown = f"{'+' if points >= 0 else '−'}{formats.number_format(abs(points), 1)}" if bits else ""
-        if text in REASON_LINES:
-            out.append({"text": str(REASON_LINES[text]), "points": shown})
-            continue
-        topic, colon, what = text.partition(":")
-        what = what.strip()
-        if not colon or topic not in REASON_TOPICS:
-            out.append({"text": line, "points": ""})  # unknown to this list: as the scorer wrote it
-            continue
-        if not what and topic in REASON_BY_SIGN:
-            less, none, more = REASON_BY_SIGN[topic]
-            finding = str(more if points > 0 else less if points < 0 else none)
+    for r in reasons:
+        points = ""
+        if r.bits is not None:
+            points = f"{'+' if r.bits >= 0 else '−'}{formats.number_format(abs(r.bits), 1)}"
+        if r.topic in REASON_LINES:
+            text = str(REASON_LINES[r.topic])
         else:
-            finding = _finding(what)
-        label = str(REASON_TOPICS[topic])
-        out.append({"text": f"{label}: {finding}" if finding else label, "points": shown})
+            label = str(REASON_TOPICS.get(r.topic, r.topic))
+            finding = _finding(r)
+            text = f"{label}: {finding}" if finding else label
+        out.append({"text": text, "points": points})
     return out
 
 

@@ -65,13 +65,86 @@ class PersonRecord:
     household_member_ids: tuple[str, ...] = ()
 
 
+TOPICS = (
+    "given name",
+    "father's name",
+    "family name",
+    "grandfather's name",
+    "date of birth",
+    "sex",
+    "place of birth",
+    "parent and child",
+    "household",
+    "siblings",
+)
+"""What a line of the scorer's explanation can be about."""
+FINDINGS = (
+    "missing",
+    "similarity",
+    "same",
+    "different",
+    "one household",
+    "members in common",
+    "estimated, close",
+    "estimated, far",
+    "same year (year only)",
+    "year off by one (year only)",
+    "different years",
+    "same year",
+    "same month",
+    "same date",
+    "day and month swapped",
+    "year off by one",
+    "same month, day differs",
+    "dates a few days apart",
+    "same year, month differs",
+    "one year apart",
+    "years apart",
+)
+"""What the scorer can find on a topic (a code: the web pages put it in the reader's language)."""
+_WHOLE_LINES = {
+    "parent and child": "one's father's name is the other's given name: parent and child?",
+    "siblings": "given names differ: siblings or twins are not the same person",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One line of a score's explanation: its topic, what was found, and the evidence in bits.
+
+    ``topic`` is one of :data:`TOPICS` and ``finding`` one of :data:`FINDINGS`
+    (with ``similarity`` or ``years`` where the finding has a number), so a
+    page can say it in any language; ``str()`` is the English line
+    (``given name: similarity 0.97 (+6.9)``) the API and the tests read.
+    ``bits`` is None for a line that is a rule, not a weight.
+    """
+
+    topic: str
+    finding: str = ""
+    bits: float | None = None
+    similarity: float | None = None
+    years: int | None = None
+
+    def __str__(self) -> str:
+        if self.topic in _WHOLE_LINES:
+            text = _WHOLE_LINES[self.topic]
+        else:
+            what = self.finding
+            if self.finding == "similarity":
+                what = f"similarity {self.similarity or 0.0:.2f}"
+            elif self.finding == "years apart":
+                what = f"{self.years} years apart"
+            text = f"{self.topic}: {what}"
+        return text if self.bits is None else f"{text} ({self.bits:+.1f})"
+
+
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     """A score in [0, 1], its band and the evidence behind it, for the reviewer."""
 
     score: float
     band: Band
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 class NameFrequencies:
@@ -260,7 +333,7 @@ def _yearish(d: date, precision: str) -> bool:
 
 
 def dob_evidence(a: date | None, pa: str, b: date | None, pb: str) -> tuple[float, str]:
-    """Bits for two dates of birth, allowing for the usual recording errors."""
+    """Bits for two dates of birth, allowing for the usual recording errors, and the finding (:data:`FINDINGS`)."""
     if a is None or b is None:
         return 0.0, "missing"
     dy = abs(a.year - b.year)
@@ -301,10 +374,10 @@ def dob_evidence(a: date | None, pa: str, b: date | None, pb: str) -> tuple[floa
         return -5.0, "same year, month differs"
     if dy == 1:
         return -3.0, "one year apart"
-    return -min(15.0, 3.0 + 2.0 * dy), f"{dy} years apart"
+    return -min(15.0, 3.0 + 2.0 * dy), "years apart"
 
 
-def _evidence(a: PreparedRecord, b: PreparedRecord, reasons: list[str] | None) -> float:
+def _evidence(a: PreparedRecord, b: PreparedRecord, reasons: list[Reason] | None) -> float:
     total = a.prior
     g_bits, g_sim = _name_evidence(a.given, b.given, _GIVEN_DISAGREE, strict=True)
     total += g_bits
@@ -346,24 +419,32 @@ def _evidence(a: PreparedRecord, b: PreparedRecord, reasons: list[str] | None) -
     if 0 <= g_sim < 0.6:
         total = min(total, _GIVEN_CAP)
     if reasons is not None:
-        for label, bits, sim in (
+        for topic, bits, sim in (
             ("given name", g_bits, g_sim),
             ("father's name", f_bits, f_sim),
             ("family name", fam_bits, fam_sim),
             ("grandfather's name", gf_bits, gf_sim),
         ):
-            what = "missing" if sim < 0 else f"similarity {sim:.2f}"
-            reasons.append(f"{label}: {what} ({bits:+.1f})")
-        reasons.append(f"date of birth: {d_why} ({d_bits:+.1f})")
-        reasons.append(f"sex: {'missing' if not s_bits else ('same' if s_bits > 0 else 'different')} ({s_bits:+.1f})")
-        reasons.append(f"place of birth: ({p_bits:+.1f})")
+            if sim < 0:
+                reasons.append(Reason(topic, "missing", bits))
+            else:
+                reasons.append(Reason(topic, "similarity", bits, similarity=round(sim, 2)))
+        years = abs(a.dob.year - b.dob.year) if a.dob and b.dob else None
+        reasons.append(Reason("date of birth", d_why, d_bits, years=years if d_why == "years apart" else None))
+        reasons.append(Reason("sex", _by_sign(s_bits), s_bits))
+        reasons.append(Reason("place of birth", _by_sign(p_bits), p_bits))
         if pc_bits:
-            reasons.append(f"one's father's name is the other's given name: parent and child? ({pc_bits:+.1f})")
+            reasons.append(Reason("parent and child", bits=pc_bits))
         if h_bits:
-            reasons.append(f"household: ({h_bits:+.1f})")
+            together = "one household" if h_bits == _HOUSEHOLD_MEMBER else "members in common"
+            reasons.append(Reason("household", together, h_bits))
         if 0 <= g_sim < 0.6:
-            reasons.append("given names differ: siblings or twins are not the same person")
+            reasons.append(Reason("siblings"))
     return total
+
+
+def _by_sign(bits: float) -> str:
+    return "missing" if not bits else ("same" if bits > 0 else "different")
 
 
 NAMES_AGREE = 0.85
@@ -413,6 +494,6 @@ def band(score: float) -> Band:
 def score_pair(a: PersonRecord, b: PersonRecord, *, frequencies: NameFrequencies | None = None) -> MatchResult:
     """Score two records and explain the score, for the review page and tests."""
     pa, pb = prepare(a, frequencies), prepare(b, frequencies)
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     s = _squash(_evidence(pa, pb, reasons))
     return MatchResult(s, band(s), tuple(reasons))

@@ -255,16 +255,57 @@ def test_the_queue_and_the_comparison_scroll_inside_their_tables_on_a_phone(pers
 
 
 def test_every_finding_the_scorer_can_write_about_a_date_of_birth_has_words_for_people():
-    # The review page translates the scorer's English explanation line by line; a finding the
-    # scorer learns without this list would reach a Russian or Arabic reviewer in English.
+    # The review page puts the scorer's codes into the reader's language; a finding the scorer
+    # learns without this list would reach a Russian or Arabic reviewer in English.
     import inspect
     import re
 
     from haven.matching.core import score
-    from haven.matching.selectors import REASON_FINDINGS
+    from haven.matching.selectors import REASON_FINDINGS, REASON_LINES, REASON_TOPICS
 
     written = set(re.findall(r'return [^\n]*, "([^"{]+)"', inspect.getsource(score.dob_evidence)))
-    assert written and written <= set(REASON_FINDINGS)
+    assert written and written <= set(score.FINDINGS)
+    assert set(score.FINDINGS) - {"similarity", "years apart"} <= set(REASON_FINDINGS)
+    assert set(score.TOPICS) <= set(REASON_TOPICS) | set(REASON_LINES)
+
+
+def test_the_explanation_of_every_kind_of_pair_is_in_russian(personas):
+    # Twins, a father and son, persons of one household, dates years apart: every line the scorer
+    # writes about them reaches a Russian reviewer in Russian, its points apart.
+    from django.utils import translation
+
+    from haven.matching.core.score import FINDINGS, TOPICS, PersonRecord, score_pair
+    from haven.matching.selectors import reasons_explained
+
+    father = PersonRecord(
+        "f",
+        "Ahmad",
+        "Ali",
+        family_name="Al-Hasan",
+        date_of_birth=date(1960, 5, 3),
+        sex="M",
+        place_of_birth="Latakia",
+        household_member_ids=("s",),
+    )
+    son = PersonRecord(
+        "s",
+        "Ali",
+        "Ahmad",
+        family_name="Al-Hasan",
+        date_of_birth=date(1985, 5, 3),
+        sex="M",
+        place_of_birth="Jableh",
+        household_member_ids=("f",),
+    )
+    reasons = score_pair(father, son).reasons
+    assert {r.topic for r in reasons} >= {"parent and child", "household", "siblings", "date of birth"}
+    assert all(r.topic in TOPICS and r.finding in (*FINDINGS, "") for r in reasons)
+    with translation.override("ru"):
+        lines = reasons_explained(reasons)
+    text = " ".join(line["text"] for line in lines)
+    assert "разница 25 лет" in text and "оба — члены одной семьи" in text, text
+    assert not any(c.isascii() and c.isalpha() for c in text), text
+    assert lines[0]["points"].startswith(("+", "−"))
 
 
 def test_a_run_over_two_centres_is_shown_only_to_who_may_run_batches_at_both(personas):
