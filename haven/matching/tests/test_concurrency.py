@@ -1,0 +1,115 @@
+"""Two reviewers at once: no person is lost, proven with real concurrent requests on PostgreSQL.
+
+A merge takes a person out of the registry and an undo brings them back:
+two reviewers who press "merge" on the same pair in opposite directions, or
+"undo" on the same merge, must leave exactly one of them done and the other
+told so in their own language. SQLite serialises writers with one database
+lock, so a race there proves nothing; these tests run only where the
+database has row locks.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection, connections
+from django.test import Client
+
+from haven.matching.models import PairStatus, PersonMerge
+from haven.matching.services import duplicate_pair_create
+from haven.matching.tests.helpers import hasan, make_household, make_person
+from haven.registry.models import Person
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL for real row locks; the database is {connection.vendor}")
+    # A transactional test starts from a flushed database: put back the reference rows
+    # (person statuses "active" and "merged", document types) the registry's migration seeds.
+    import_module("haven.registry.migrations.0002_seed_reference_data").seed(apps, None)
+
+
+def _race(clients: list[Client], urls: list[str], forms: list[dict[str, str]]) -> list[Any]:
+    """Each client POSTs its form at the same moment, each on its own database connection."""
+    barrier = threading.Barrier(len(clients))
+    results: list[Any] = [None] * len(clients)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = clients[i].post(urls[i], forms[i], follow=True, HTTP_ACCEPT_LANGUAGE="ru")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def two_reviewers(personas: Any) -> list[Client]:
+    from haven.lib.testing.personas import make_user
+
+    personas.users["manager2"] = make_user("manager2", site=personas.site_a, role="manager")
+    return [personas.client("manager"), personas.client("manager2")]
+
+
+@pytest.fixture
+def pair(personas: Any) -> Any:
+    _require_postgres()
+    a = hasan(personas.site_a, household=make_household(site=personas.site_a))
+    b = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Mohammad", ("father", "la"): "Ahmad", ("family", "la"): "Al-Hasan"},
+        dob=date(1985, 3, 14),
+        household=make_household(site=personas.site_a),
+    )
+    return duplicate_pair_create(actor=personas.manager, person_a=a, person_b=b, score=0.93, source="registration")
+
+
+def test_two_reviewers_merging_one_pair_in_opposite_directions_merge_it_once(personas, two_reviewers, pair):
+    url = f"/matching/duplicates/{pair.pk}/"
+    forms = [{"survivor": "a", "reason": "Same passport"}, {"survivor": "b", "reason": "Same person"}]
+    results = _race(two_reviewers, [url, url], forms)
+    assert all(r is not None and r.status_code == 200 for r in results)
+    merge = PersonMerge.objects.get()  # one merge, not two
+    statuses = dict(Person.objects.filter(pk__in=[pair.person_a_id, pair.person_b_id]).values_list("pk", "status_id"))
+    assert statuses == {merge.survivor_id: "active", merge.merged_id: "merged"}  # nobody lost
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.MERGED
+    # The other reviewer is told, in Russian, that the pair was decided meanwhile.
+    landed = [r.request["PATH_INFO"] for r in results]
+    assert sorted(landed) == sorted([f"/matching/merges/{merge.pk}/", url]), landed
+    text = results[landed.index(url)].content.decode()
+    assert "уже принято решение" in text or "уже объединена" in text, text[:3000]
+
+
+def test_two_reviewers_undoing_one_merge_undo_it_once(personas, two_reviewers, pair):
+    from haven.matching.merging import person_merge
+
+    merge = person_merge(
+        actor=personas.manager,
+        survivor=pair.person_a,
+        merged=pair.person_b,
+        pair=pair,
+        reason="Same passport",
+        choices={},
+    )
+    url = f"/matching/merges/{merge.pk}/"
+    results = _race(two_reviewers, [url, url], [{"reason": "Mistake"}, {"reason": "Wrong pair"}])
+    assert all(r is not None and r.status_code == 200 for r in results)
+    merge.refresh_from_db()
+    assert merge.undone_at is not None
+    assert not Person.objects.filter(status_id="merged").exists()  # both persons back, once
+    texts = [r.content.decode() for r in results]
+    assert sum("Это объединение уже отменено." in t for t in texts) == 1, [t[:2000] for t in texts]
