@@ -113,3 +113,56 @@ def test_two_reviewers_undoing_one_merge_undo_it_once(personas, two_reviewers, p
     assert not Person.objects.filter(status_id="merged").exists()  # both persons back, once
     texts = [r.content.decode() for r in results]
     assert sum("Это объединение уже отменено." in t for t in texts) == 1, [t[:2000] for t in texts]
+
+
+def test_one_person_registered_at_two_desks_at_once_is_queued_for_review(personas):
+    # Two registrars register the same man at the same moment, one in Arabic and one in Latin
+    # script. A check cannot see a record not yet committed; the second registration must still
+    # put the pair in the review queue, or it is never noticed. (It does because a registration
+    # holds two row locks until it commits, the year's number counter and the audit chain's
+    # head: the later one's check runs after the earlier one is committed. Without both, this
+    # test fails: neither check sees the other and no pair is queued.)
+    _require_postgres()
+    import json
+
+    from haven.api.services import token_issue
+    from haven.lib.testing.personas import ApiClient, make_user
+    from haven.matching.models import DuplicatePair
+
+    second = make_user("registrar2", site=personas.site_a, role="registrar")
+    clients = [personas.api("registrar"), ApiClient(token_issue(user=second)[1])]
+    hasan(personas.site_b)  # someone else entirely, elsewhere
+    spellings = [
+        [("given", "ar", "محمد"), ("father", "ar", "أحمد"), ("family", "ar", "الحسن")],
+        [("given", "la", "Mohammad"), ("father", "la", "Ahmad"), ("family", "la", "Al-Hassan")],
+    ]
+    bodies = [
+        json.dumps(
+            {
+                "site_id": str(personas.site_a.pk),
+                "names": [{"part": p, "script": s, "value": v} for p, s, v in names],
+                "sex": "M",
+                "date_of_birth": "1985-03-14",
+            }
+        )
+        for names in spellings
+    ]
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = clients[i].post("/api/v1/persons", bodies[i], content_type="application/json")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert [r.status_code for r in results] == [201, 201], [r.content[:300] for r in results]
+    ids = {r.json()["id"] for r in results}
+    pairs = DuplicatePair.objects.filter(person_a_id__in=ids, person_b_id__in=ids)
+    assert pairs.count() == 1
