@@ -341,6 +341,7 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         NO_CONTACT = "no_contact", _("No contact details")
+        NO_CONSENT = "no_consent", _("No consent to be contacted")
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

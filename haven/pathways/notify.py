@@ -94,7 +94,16 @@ def contact_of(person: Any) -> tuple[str, str]:
 
 
 def notify_person(*, person: Any, appointment: Appointment) -> Notification:
-    """Send (and record) the appointment notice to one person."""
+    """Send (and record) the appointment notice to one person.
+
+    Only to a person who consented to be contacted by phone or messenger
+    (consent purpose ``contact``) and has not withdrawn it: the number goes
+    to a third party, the gateway. Without it nothing is sent, and the
+    notification says so (``no_consent``); the appointment slip is printed.
+    """
+    from haven.registry.models import ConsentPurpose
+    from haven.registry.selectors import has_active_consent
+
     language = people.language(person)
     message = appointment_text(appointment, language)
     channel, address = contact_of(person)
@@ -107,6 +116,8 @@ def notify_person(*, person: Any, appointment: Appointment) -> Notification:
     )
     if not address:
         notification.delivery = Notification.Delivery.NO_CONTACT
+    elif not has_active_consent(person=person, purpose=ConsentPurpose.CONTACT):
+        notification.delivery = Notification.Delivery.NO_CONSENT
     else:
         try:
             sent = get_backend().send(channel=channel, to=address, message=message)

@@ -144,8 +144,21 @@ def person_enrolment(*, person: Any) -> Enrolment | None:
     )
 
 
-def household_timeline(*, household: Any) -> list[tuple[Any, Enrolment | None]]:
-    members = list(household.members.prefetch_related("names").order_by("registration_number"))
+def household_members_visible(user: Any, household: Any, capability: str = STEP_VIEW) -> QuerySet[Any]:
+    """The household's members at the user's sites, merged-away records left out.
+
+    A member can be transferred alone: the household stays at its site,
+    the member's case moves to another. Staff at the household's site must
+    not go on seeing that member's pathway.
+    """
+    from haven.matching.models import MERGED_STATUS
+
+    members = household.members.exclude(status_id=MERGED_STATUS)
+    return access.scope(user, members, capability)
+
+
+def household_timeline(*, household: Any, user: Any) -> list[tuple[Any, Enrolment | None]]:
+    members = list(household_members_visible(user, household).prefetch_related("names").order_by("registration_number"))
     enrolments = {
         e.person_id: e
         for e in Enrolment.objects.filter(person__in=members, status=EnrolmentStatus.ACTIVE)

@@ -264,7 +264,7 @@ def household_timeline(request: HttpRequest, pk: Any) -> HttpResponse:
     household = get_household(request.user, pk)
     rows = [
         {"person": p, "name": display_name(p), "enrolment": e}
-        for p, e in selectors.household_timeline(household=household)
+        for p, e in selectors.household_timeline(household=household, user=request.user)
     ]
     return render(
         request,

@@ -48,7 +48,11 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("household"):
         household = get_household(request.user, request.GET["household"], APPOINTMENT_MANAGE)
         site = household.site
-        persons = list(household.members.prefetch_related("names"))
+        persons = list(
+            selectors.household_members_visible(request.user, household, APPOINTMENT_MANAGE)
+            .filter(site=site)
+            .prefetch_related("names")
+        )
     elif request.GET.get("person"):
         person = get_person(request.user, request.GET["person"], APPOINTMENT_MANAGE, purpose="pathway appointment")
         site = person.site
@@ -87,8 +91,15 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attendees(appointment: Appointment) -> list[dict[str, Any]]:
-    steps = appointment.steps.select_related("person", "step_template").prefetch_related("person__names")
+def _attendees(user: Any, appointment: Appointment) -> list[dict[str, Any]]:
+    """The people booked whom the user may see: someone transferred since is no longer shown here."""
+    steps = (
+        selectors.steps_visible(user)
+        .filter(appointments=appointment)
+        .select_related("person", "step_template")
+        .prefetch_related("person__names")
+        .order_by("person__registration_number")
+    )
     return [{"step": s, "person": s.person, "name": display_name(s.person)} for s in steps]
 
 
@@ -102,7 +113,7 @@ def appointment_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         {
             "appointment": appointment,
             "step_title": step_template.title if step_template else appointment.step_code,
-            "attendees": _attendees(appointment),
+            "attendees": _attendees(request.user, appointment),
             "rebook_form": RebookForm(),
             "may_manage": access.may(request.user, APPOINTMENT_MANAGE, appointment),
         },
@@ -150,7 +161,7 @@ def appointment_slip(request: HttpRequest, pk: Any) -> HttpResponse:
     appointment = get_appointment(request.user, pk)
     step_template = StepTemplate.objects.filter(code=appointment.step_code, template__active=True).first()
     attendees = []
-    for row in _attendees(appointment):
+    for row in _attendees(request.user, appointment):
         names = list(row["person"].names.all())
         by_script = {
             script: " ".join(n.value for part in NAME_PARTS for n in names if n.script == script and n.part == part)

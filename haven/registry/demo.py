@@ -303,4 +303,9 @@ def load(*, site: Site, seed: int, progress: Callable[[str], Any]) -> None:
                     given_by="self" if adult else "guardian",
                     guardian_name="" if adult else head_name or "—",
                 )
+                if person.phone and person.phone_owner == "own":
+                    # Reminders go by SMS only to those who agreed to be contacted.
+                    Consent.objects.create(
+                        person=person, purpose="contact", notice_language="ar", given_on=arrival, given_by="self"
+                    )
     progress(f"registry: {count} persons in {len(plans)} households")

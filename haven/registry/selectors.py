@@ -135,6 +135,11 @@ def consents_for_person(*, user: Any, person: Person) -> list[Consent]:
     return list(Consent.objects.filter(person=person).select_related("recorded_by"))
 
 
+def has_active_consent(*, person: Any, purpose: str) -> bool:
+    """Whether the person has given consent for ``purpose`` and not withdrawn it (a system check, not a read)."""
+    return Consent.objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists()
+
+
 def history_for_person(*, user: Any, person: Person, limit: int = 100) -> list[AuditEvent]:
     """Audit events of the person and the records the user may see about them."""
     ids_by_type: dict[str, list[str]] = {"registry.person": [str(person.pk)]}

@@ -49,9 +49,14 @@ def _open_steps(site: Site, persons: list[Any], step_code: str) -> list[Step]:
             step_template__code=step_code,
         ).select_related("person", "step_template")
     }
+    from haven.registry.models import Person
+
+    present = set(
+        Person.objects.filter(pk__in=[p.pk for p in persons], status__is_present=True).values_list("pk", flat=True)
+    )
     errors = []
     for person in persons:
-        if person.site_id != site.pk:
+        if person.site_id != site.pk or person.pk not in present:  # transferred, departed, deceased or merged
             errors.append(_("%(number)s is not at this site.") % {"number": person.registration_number})
             continue
         step = steps.get(person.pk)
@@ -94,8 +99,12 @@ def appointment_book(
         raise ValidationError({"place": _("Say where the appointment is.")})
     members = list(persons)
     if household is not None and not members:
+        # Members transferred to another site (the household stays here) or no longer present are
+        # left out: they are another site's case, and must not be booked or told from here.
         members = list(
             household.members.filter(
+                site=site,
+                status__is_present=True,
                 enrolments__status=EnrolmentStatus.ACTIVE,
                 pathway_steps__step_template__code=step_code,
                 pathway_steps__status__in=OPEN_STATUSES,
@@ -225,9 +234,16 @@ def appointment_reminders_send(*, actor: Any = "system: reminders", now: datetim
             claimed = Appointment.objects.filter(pk=appointment.pk, reminded_at__isnull=True).update(reminded_at=now)
             if not claimed:
                 continue
+            # Only people still at the appointment's site: never someone transferred,
+            # departed, deceased or merged into another record since the booking.
             persons = [
                 s.person
-                for s in appointment.steps.filter(status__in=OPEN_STATUSES)
+                for s in appointment.steps.filter(
+                    status__in=OPEN_STATUSES,
+                    enrolment__status=EnrolmentStatus.ACTIVE,
+                    person__site_id=appointment.site_id,
+                    person__status__is_present=True,
+                )
                 .select_related("person")
                 .order_by("person__registration_number")
             ]

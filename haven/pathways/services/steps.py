@@ -26,7 +26,7 @@ from haven.pathways.models import (
     StepStatus,
     StepTemplate,
 )
-from haven.pathways.services.common import check_capability
+from haven.pathways.services.common import check_capability, is_user
 from haven.pathways.services.scans import check_scan, step_scan_attach
 from haven.pathways.services.templates import active_template_for_site
 
@@ -132,7 +132,15 @@ def enrolment_create(
 
 
 def household_enrol(*, actor: Any, household: Any) -> list[Enrolment]:
-    """Enrol every member of a household who is not enrolled yet, in one transaction."""
+    """Enrol every member of a household who is not enrolled yet, in one transaction.
+
+    Records merged into another are left out, and so, for a signed-in user,
+    are members at sites where the user may not update steps (a member
+    transferred alone is the other site's case).
+    """
+    from haven.accounts import access
+    from haven.matching.models import MERGED_STATUS
+
     with transaction.atomic():
         enrolled = set(
             Enrolment.objects.filter(person__household=household, status=EnrolmentStatus.ACTIVE).values_list(
@@ -141,7 +149,10 @@ def household_enrol(*, actor: Any, household: Any) -> list[Enrolment]:
         )
         by_site: dict[Any, tuple[PathwayTemplate | None, list[StepTemplate] | None]] = {}
         enrolments = []
-        for member in household.members.select_related("household", "site"):
+        members = household.members.exclude(status_id=MERGED_STATUS)
+        if is_user(actor):
+            members = access.scope(actor, members, STEP_UPDATE)
+        for member in members.select_related("household", "site"):
             if member.pk in enrolled:
                 continue
             if member.site_id not in by_site:  # members are normally at one site: load its template once

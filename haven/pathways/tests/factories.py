@@ -49,3 +49,13 @@ def family(site: Any, *, arrival: datetime.date) -> tuple[Household, list[Person
         person(site, household=h, born=datetime.date(2015, 1, 1), sex="F", given="Child"),
     ]
     return h, members
+
+
+def reachable(person_: Person, phone: str) -> Person:
+    """Give a person a phone number and their consent to be contacted on it (reminders need both)."""
+    from haven.registry.models import Consent
+
+    person_.phone = phone
+    person_.save()
+    Consent.objects.create(person=person_, purpose="contact", given_on=datetime.date(2025, 3, 1))
+    return person_

@@ -36,9 +36,7 @@ def household(perm, personas, frozen):
 
 
 def test_book_a_whole_household_and_tell_them_without_sensitive_data(household, personas, outbox):
-    father = household.members.order_by("registration_number").first()
-    father.phone = "+7 900 111-22-33"
-    father.save()
+    factories.reachable(household.members.order_by("registration_number").first(), "+7 900 111-22-33")
     appointment = appointment_book(
         actor=personas.caseworker,
         site=personas.site_a,

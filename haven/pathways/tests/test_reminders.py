@@ -36,10 +36,8 @@ def booked(perm, personas, frozen, outbox):
     """Wednesday 12 March: a household booked for Thursday 13 March at 09:30, one person the week after."""
     household, (father, mother, child) = factories.family(personas.site_a, arrival=ARRIVAL)
     household_enrol(actor="test", household=household)
-    father.phone = "+7 900 111-22-33"
-    mother.phone = "+7 900 444-55-66"
-    father.save()
-    mother.save()
+    factories.reachable(father, "+7 900 111-22-33")
+    factories.reachable(mother, "+7 900 444-55-66")
     PersonLanguage.objects.create(person=mother, language="ru")  # speaks Russian only
     tomorrow = appointment_book(
         actor=personas.caseworker,
@@ -127,3 +125,18 @@ def test_home_panel_counts_my_unread_notifications(booked, personas):
     lawyer = {str(p["title"]): p["value"] for p in config.home_panels(personas.lawyer)}
     assert lawyer["Unread notifications"] == 0
     assert config.home_panels(personas.outsider) == []
+
+
+def test_no_message_leaves_without_consent_to_be_contacted(booked, outbox, personas):
+    # The phone number goes to a third party, the SMS gateway: only for a person who agreed to be
+    # contacted. The mother withdraws her consent; the father's phone was recorded without one.
+    from haven.registry.models import Consent
+    from haven.registry.services_documents import consent_withdraw
+
+    consent_withdraw(actor=personas.registrar, consent=Consent.objects.get(person=booked["mother"], purpose="contact"))
+    Consent.objects.filter(person=booked["father"], purpose="contact").delete()
+    assert appointment_reminders_send() == 3
+    assert outbox == []
+    reminders = Notification.objects.filter(appointment=booked["tomorrow"], delivery="no_consent")
+    assert {n.person for n in reminders} == {booked["father"], booked["mother"]}
+    assert str(reminders.first().get_delivery_display()) == "No consent to be contacted"
