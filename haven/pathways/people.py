@@ -46,7 +46,7 @@ def arrival_date(person: Any) -> datetime.date:
 
 
 def need_codes(person: Any) -> frozenset[str]:
-    """Open specific-needs codes (e.g. SM-CI), whatever the registry calls the relation."""
+    """Current, not restricted specific-needs codes (e.g. SM-CI): a step never applies because of LP-RP."""
     try:
         from haven.registry import selectors as registry_selectors
 

@@ -135,6 +135,20 @@ def consents_for_person(*, user: Any, person: Person) -> list[Consent]:
     return list(Consent.objects.filter(person=person).select_related("recorded_by"))
 
 
+def person_need_codes(*, person: Any) -> list[str]:
+    """The person's current specific-need codes that are not restricted (a system read for rules, not shown).
+
+    Restricted codes (LP-RP, TR, SV…) are left out: what other modules
+    derive from them (a pathway step that applies to "LP", a count) would
+    tell roles without the protection right that the person has one.
+    """
+    return list(
+        PersonNeed.objects.filter(person=person, resolved_on__isnull=True, code__restricted=False).values_list(
+            "code__code", flat=True
+        )
+    )
+
+
 def has_active_consent(*, person: Any, purpose: str) -> bool:
     """Whether the person has given consent for ``purpose`` and not withdrawn it (a system check, not a read)."""
     return Consent.objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists()

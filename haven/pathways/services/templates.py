@@ -35,6 +35,27 @@ def _check_roles(spec: TemplateSpec, source: str) -> None:
         raise TemplateFileError(errors)
 
 
+def _check_needs(spec: TemplateSpec, source: str) -> None:
+    """A step may not apply only to a restricted specific need (LP-RP and the like).
+
+    Such a step on a person's timeline, in progress counts or in an export
+    would tell every role that sees pathways what only the protection roles
+    may know.
+    """
+    from haven.registry.models import NeedCode
+
+    restricted = set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
+    errors = [
+        f"{source}: step “{step.code}”: "
+        + _("applies_to.needs may not name the restricted need “%(code)s”: the step would reveal it.") % {"code": code}
+        for step in spec.steps
+        for code in step.applies_needs
+        if code in restricted
+    ]
+    if errors:
+        raise TemplateFileError(errors)
+
+
 def _build_steps(template: PathwayTemplate, spec: TemplateSpec) -> None:
     by_code: dict[str, StepTemplate] = {}
     for s in spec.steps:
@@ -84,6 +105,7 @@ def template_load(*, actor: Any, text: str, source: str) -> tuple[PathwayTemplat
     check_capability(actor, TEMPLATE_MANAGE)
     spec = parse_template(text, source=source)
     _check_roles(spec, source)
+    _check_needs(spec, source)
     digest = spec.content_hash()
     with transaction.atomic():
         current = PathwayTemplate.objects.select_for_update().filter(code=spec.code, active=True).first()

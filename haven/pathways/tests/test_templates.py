@@ -76,6 +76,47 @@ def test_unknown_responsible_role_is_refused(db):
     assert not PathwayTemplate.objects.filter(code="test-land").exists()
 
 
+def test_a_step_for_a_restricted_need_is_refused(db):
+    # A step shown only to persons at risk because of who they are (LP-RP) would tell every role
+    # that sees pathways who they are.
+    text = GOOD.replace(
+        "responsible_role: caseworker", "responsible_role: caseworker\n    applies_to: {needs: [LP-RP]}", 1
+    )
+    with pytest.raises(TemplateFileError, match="restricted need “LP-RP”"):
+        template_load(actor="test", text=text, source="x.yaml")
+    assert not PathwayTemplate.objects.filter(code="test-land").exists()
+    # An open need (a serious medical condition) is fine.
+    template_load(actor="test", text=text.replace("LP-RP", "SM-MC"), source="x.yaml")
+
+
+def test_a_step_for_an_open_need_is_not_given_because_of_a_restricted_one(db, personas):
+    # A step for "LP" (legal and physical protection) would otherwise be given to a person whose
+    # only LP need is LP-RP (at risk because of who they are), and tell everyone who sees their
+    # pathway that they have one.
+    from haven.registry.models import NeedCode, PersonNeed
+
+    text = GOOD.replace(
+        "responsible_role: caseworker", "responsible_role: caseworker\n    applies_to: {needs: [LP]}", 1
+    )
+    template, _ = template_load(actor="test", text=text, source="x.yaml")
+    at_risk = factories.person(personas.site_a, given="Farid")
+    undocumented = factories.person(personas.site_a, given="Samir")
+    for person, code in ((at_risk, "LP-RP"), (undocumented, "LP-ND")):
+        PersonNeed.objects.create(
+            person=person, code=NeedCode.objects.get(code=code), identified_on=datetime.date(2025, 3, 1)
+        )
+    steps = {
+        p.pk: set(
+            enrolment_create(actor="test", person=p, template=template).steps.values_list(
+                "step_template__code", flat=True
+            )
+        )
+        for p in (at_risk, undocumented)
+    }
+    assert steps[undocumented.pk] == {"first", "second"}
+    assert steps[at_risk.pk] == {"second"}
+
+
 def test_command_loads_a_file_and_reports_errors_without_changing_anything(db, tmp_path):
     good = tmp_path / "test-land.yaml"
     good.write_text(GOOD, encoding="utf-8")
