@@ -443,7 +443,8 @@ def stay_cancel(request: HttpRequest, stay_id: uuid.UUID) -> Any:
 def person_stay_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
     """A person's stay history, newest first."""
     person = _person(request, person_id, roles.STAY_VIEW)
-    return [_stay_out(s) for s in selectors.person_stays(person=person).select_related("person")]
+    stays = access.scope(request.user, selectors.person_stays(person=person), roles.STAY_VIEW)
+    return [_stay_out(s) for s in stays.select_related("person")]
 
 
 # --- Presence -------------------------------------------------------------------------
@@ -460,7 +461,9 @@ def presence_add(request: HttpRequest, payload: PresenceIn) -> Any:
 @router.get("/persons/{person_id}/presence", response=list[PresenceOut])
 def presence_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
     person = _person(request, person_id, roles.STAY_VIEW)
-    return list(selectors.person_presence(person=person, limit=100))
+    return list(
+        selectors.person_presence(person=person, limit=100, site_ids=access.sites_with(request.user, roles.STAY_VIEW))
+    )
 
 
 @router.get("/sites/{site_id}/absent", response=list[AbsentOut])
@@ -491,6 +494,7 @@ def _transfer_for(request: HttpRequest, transfer_id: uuid.UUID) -> Transfer:
 @router.get("/sites/{site_id}/transfers", response=list[TransferOut])
 def transfer_list(request: HttpRequest, site_id: uuid.UUID) -> Any:
     site = _site(request, site_id, roles.STAY_VIEW)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="transfer list")
     return list(selectors.transfers(site=site))
 
 

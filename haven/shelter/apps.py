@@ -68,11 +68,11 @@ class ShelterConfig(AppConfig):
 
         if not access.may(user, roles.STAY_VIEW, person):
             return []
+        # Only stays at sites where the user may see stays: after a transfer,
+        # where the person slept at the sending site is that site's business.
+        history = selectors.person_stays(person=person).filter(site_id__in=access.sites_with(user, roles.STAY_VIEW))
         html = render_to_string(
             "shelter/person_section.html",
-            {
-                "current": selectors.person_current_stay(person=person),
-                "history": list(selectors.person_stays(person=person)[:20]),
-            },
+            {"current": selectors.person_current_stay(person=person), "history": list(history[:20])},
         )
         return [{"title": str(_("Accommodation")), "html": html}]

@@ -367,8 +367,12 @@ def person_stays(*, person: Person) -> QuerySet[Stay]:
     )
 
 
-def person_presence(*, person: Person, limit: int = 20) -> QuerySet[PresenceEvent]:
-    return PresenceEvent.objects.filter(person=person).order_by("-at", "-id")[:limit]
+def person_presence(*, person: Person, limit: int = 20, site_ids: Any = None) -> QuerySet[PresenceEvent]:
+    """The person's latest presence events; only at ``site_ids`` when given."""
+    events = PresenceEvent.objects.filter(person=person)
+    if site_ids is not None:
+        events = events.filter(site_id__in=site_ids)
+    return events.order_by("-at", "-id")[:limit]
 
 
 def transfers(*, site: Site) -> QuerySet[Transfer]:
@@ -431,15 +435,24 @@ def free_beds_for(*, person: Person, site: Site, exclude_room: Room | None = Non
     return [bed for bed in beds if designation_allows(bed.room.designation, person)]
 
 
+def household_members(*, household: Household) -> QuerySet[Person]:
+    """The members whose case the household's site holds.
+
+    A person can be transferred alone: a member now held by another site is
+    that site's to place, and where they sleep is none of this site's business.
+    """
+    return Person.objects.filter(household=household, site_id=household.site_id)
+
+
 def households_to_place(*, site: Site) -> QuerySet[Household]:
     """Households at the site with a member who has no bed."""
-    no_bed = Person.objects.filter(household=OuterRef("pk"), status__is_present=True).exclude(
+    no_bed = Person.objects.filter(household=OuterRef("pk"), site=site, status__is_present=True).exclude(
         Exists(Stay.objects.filter(person=OuterRef("pk"), status__in=ACTIVE_STAY_STATUSES))
     )
     return (
         Household.objects.filter(site=site)
         .filter(Exists(no_bed))
-        .annotate(size=Count("members", filter=Q(members__status__is_present=True)))
+        .annotate(size=Count("members", filter=Q(members__status__is_present=True, members__site=site)))
         .order_by("arrival_date", "registration_number")
     )
 
@@ -462,7 +475,9 @@ def household_suggestions(*, household: Household, limit: int = 8) -> tuple[list
     """
     site = household.site
     members = [
-        p for p in household.members.select_related("status").prefetch_related(names_prefetch()) if person_is_present(p)
+        p
+        for p in household_members(household=household).select_related("status").prefetch_related(names_prefetch())
+        if person_is_present(p)
     ]
     housed = set(
         Stay.objects.filter(person__in=members, status__in=ACTIVE_STAY_STATUSES).values_list("person_id", flat=True)

@@ -350,7 +350,11 @@ def stay_move(*, actor: Any, stay: Stay, bed: Bed, at: datetime.datetime | None 
     """Move a checked-in person to another bed: ends this stay, starts the next."""
     at = at or timezone.now()
     with transaction.atomic():
-        old = Stay.objects.select_for_update(of=("self",)).select_related("person").get(pk=stay.pk)
+        # The person first, as the check-in locks them: the same order, no deadlock.
+        # A closed case (departed, transferred, deceased) starts no new stay.
+        locked_person = _check_person(stay.person)
+        old = Stay.objects.select_for_update(of=("self",)).get(pk=stay.pk)
+        old.person = locked_person
         if old.status != StayStatus.CHECKED_IN:
             raise ValidationError({"stay": _("Only a person who is checked in can be moved.")})
         if old.bed_id == bed.pk:
@@ -473,9 +477,12 @@ def household_check_in(
     """Check every member without a bed into free beds of one room, or none."""
     at = at or timezone.now()
     with transaction.atomic():
+        # Members transferred alone to another site are that site's to place.
         members = [
             p
-            for p in household.members.select_related("status").order_by("date_of_birth", "registration_number")
+            for p in household.members.filter(site_id=household.site_id)
+            .select_related("status")
+            .order_by("date_of_birth", "registration_number")
             if person_is_present(p) and not p.stays.filter(status=StayStatus.CHECKED_IN).exists()
         ]
         if not members:
@@ -505,7 +512,11 @@ def household_check_out(
     *, actor: Any, household: Household, reason: str = StayEndReason.DEPARTURE, at: datetime.datetime | None = None
 ) -> list[Stay]:
     with transaction.atomic():
-        current = list(Stay.objects.filter(household=household, status=StayStatus.CHECKED_IN))
+        # Only stays at the household's site: a member transferred alone to
+        # another site is checked out there, by that site's staff.
+        current = list(
+            Stay.objects.filter(household=household, site_id=household.site_id, status=StayStatus.CHECKED_IN)
+        )
         if not current:
             raise ValidationError(_("No one in this household is checked in."))
         return [stay_check_out(actor=actor, stay=s, reason=reason, at=at) for s in current]

@@ -20,6 +20,7 @@ from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.registry.models import Person
 from haven.shelter.models import PresenceEvent, PresenceKind, PresenceStatus, Stay, StayStatus
+from haven.shelter.rules import person_is_present
 
 PRESENT_KINDS = (PresenceKind.IN, PresenceKind.SEEN)
 
@@ -62,6 +63,9 @@ def presence_record(*, actor: Any, person: Person, kind: str, at: datetime.datet
     """Record that a resident came in, went out or was seen (roll call)."""
     at = at or timezone.now()
     with transaction.atomic():
+        current = Person.objects.select_related("status").get(pk=person.pk)
+        if not person_is_present(current):
+            raise ValidationError({"person": _("This person's case is closed: presence is not recorded.")})
         stay = Stay.objects.filter(person=person, status=StayStatus.CHECKED_IN).only("site_id").first()
         if stay is None:
             raise ValidationError({"person": _("This person is not checked in at a site: check them in first.")})

@@ -44,6 +44,18 @@ def _audit(actor: Any, transfer: Transfer, action: AuditAction, fields: list[str
     )
 
 
+def _ensure_still_at_sending_site(transfer: Transfer) -> None:
+    """Refuse to act for a person whose case another site now holds.
+
+    A merge re-points a planned transfer to the surviving record, which may
+    be held by another site: completing it would end a stay there, and
+    move a case, on the word of staff who hold no right at that site.
+    """
+    site_id = Person.objects.filter(pk=transfer.person_id).values_list("site_id", flat=True).first()
+    if site_id != transfer.from_site_id:
+        raise ValidationError(_("This person's case is no longer held by the sending site: cancel this transfer."))
+
+
 def transfer_plan(
     *,
     actor: Any,
@@ -55,11 +67,13 @@ def transfer_plan(
 ) -> Transfer:
     if to_site is None and to_region is None:
         raise ValidationError({"to_site": _("Choose the destination site or region.")})
-    if to_site is not None and to_site.pk == person.site_id:
-        raise ValidationError({"to_site": _("The destination must be another site than the person's current one.")})
-    if not person_is_present(person):
-        raise ValidationError({"person": _("This person's case is closed: a transfer cannot be planned.")})
     with transaction.atomic():
+        # The person's row is locked, so that two officers cannot plan two transfers at once.
+        person = Person.objects.select_for_update(of=("self",)).select_related("status").get(pk=person.pk)
+        if not person_is_present(person):
+            raise ValidationError({"person": _("This person's case is closed: a transfer cannot be planned.")})
+        if to_site is not None and to_site.pk == person.site_id:
+            raise ValidationError({"to_site": _("The destination must be another site than the person's current one.")})
         if Transfer.objects.filter(person=person, status=TransferStatus.PLANNED).exists():
             raise ServiceError("transfer_exists", _("A transfer is already planned for this person."))
         transfer = Transfer(
@@ -90,6 +104,7 @@ def transfer_record_consent(
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.status != TransferStatus.PLANNED:
             raise ValidationError(_("Consent can only be recorded on a planned transfer."))
+        _ensure_still_at_sending_site(locked)
         locked.consent_given_by = given_by
         locked.consent_date = given_on
         locked.consent_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -112,6 +127,7 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         )
         if locked.status != TransferStatus.PLANNED:
             raise ValidationError(_("This transfer is already %(status)s.") % {"status": locked.get_status_display()})
+        _ensure_still_at_sending_site(locked)
         if locked.to_site_id is not None and not locked.has_consent:
             raise ServiceError(
                 "consent_missing",

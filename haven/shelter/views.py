@@ -127,10 +127,10 @@ def occupancy(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
         "may_record": access.may(request.user, roles.PRESENCE_RECORD, site=site),
         "may_manage": access.may(request.user, roles.STAY_MANAGE, site=site),
     }
+    if show_names:  # every page of the grid, the ones htmx loads too: it shows who sleeps where
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="room grid")
     if getattr(request, "htmx", False):
         return render(request, "shelter/_grid.html", context)
-    if show_names:
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="room grid")
     context["occ"] = selectors.occupancy(site=site, profile=profile)
     return render(request, "shelter/occupancy.html", context)
 
@@ -239,6 +239,9 @@ def rollcall_mark(request: HttpRequest, site_id: uuid.UUID, person_id: uuid.UUID
         person_id,
         capability=roles.PRESENCE_RECORD,
     )
+    # Only a resident of this site, before anything is written (not after).
+    if not selectors.residents(site=site).filter(person=person).exists():
+        raise Http404
     kind = request.POST.get("kind", PresenceKind.SEEN)
     error = ""
     try:

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts import access, roles
 from haven.api.errors import ServiceError
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
 from haven.registry.models import Household, Person
 from haven.shelter import selectors, services, services_transfers
 from haven.shelter.forms import CheckOutForm, ConsentForm, PlaceForm, TransferForm
@@ -43,8 +45,12 @@ def households(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     queryset = (
         Household.objects.filter(site=site)
         .annotate(
-            size=Count("members", filter=Q(members__status__is_present=True), distinct=True),
-            housed=Count("members__stays", filter=Q(members__stays__status=StayStatus.CHECKED_IN), distinct=True),
+            size=Count("members", filter=Q(members__status__is_present=True, members__site=site), distinct=True),
+            housed=Count(
+                "members__stays",
+                filter=Q(members__stays__status=StayStatus.CHECKED_IN, members__stays__site=site),
+                distinct=True,
+            ),
         )
         .order_by("-arrival_date", "registration_number")
     )
@@ -65,16 +71,16 @@ def household(request: HttpRequest, site_id: uuid.UUID, household_id: uuid.UUID)
         return _household_post(request, site, hh)
     to_place, suggestions = selectors.household_suggestions(household=hh)
     members = list(
-        Person.objects.filter(household=hh)
+        selectors.household_members(household=hh)
         .select_related("status")
         .prefetch_related(selectors.names_prefetch())
         .order_by("date_of_birth")
     )
     current = {
         s.person_id: s
-        for s in Stay.objects.filter(person__in=members, status__in=ACTIVE_STAY_STATUSES).select_related(
-            "bed", "bed__room"
-        )
+        for s in Stay.objects.filter(
+            person__in=members, site_id=hh.site_id, status__in=ACTIVE_STAY_STATUSES
+        ).select_related("bed", "bed__room")
     }
     notices = selectors.checkin_notices(user=request.user, persons=to_place)
     rows = [
@@ -171,7 +177,17 @@ def transfers(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Transfer planned."))
                 return redirect("shelter:transfers", site_id=site.pk)
-    rows = [{"transfer": t, "name": selectors.person_display_name(t.person)} for t in selectors.transfers(site=site)]
+    rows = [
+        {
+            "transfer": t,
+            # A person no longer held by this site (a merge re-pointed the
+            # transfer) is not named here; the transfer can only be cancelled.
+            "name": selectors.person_display_name(t.person) if t.person.site_id == site.pk else "—",
+            "registration_number": t.person.registration_number if t.person.site_id == site.pk else "",
+        }
+        for t in selectors.transfers(site=site)
+    ]
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="transfer list")
     return render(
         request,
         "shelter/transfers.html",

@@ -80,3 +80,18 @@ def test_one_person_booked_twice_at_once_gets_one_bed(personas):
     assert sorted(r.status_code for r in results) == [201, 409]
     assert next(r for r in results if r.status_code == 409).json()["error"]["code"] == "person_has_stay"
     assert Stay.objects.filter(person=person, status="checked_in").count() == 1
+
+
+def test_one_person_given_two_transfers_at_once_gets_one(personas):
+    _require_postgres()
+    from haven.shelter.models import Transfer
+
+    person = make_person(personas.site_a)
+    clients = [personas.api("manager"), personas.api("manager")]
+    payloads = [
+        {"person_id": str(person.pk), "planned_date": "2025-06-01", "reason": "x", "to_site_id": str(site.pk)}
+        for site in (personas.site_b, personas.site_b)
+    ]
+    results = _race(clients, payloads, "/api/v1/shelter/transfers")
+    assert sorted(r.status_code for r in results) == [201, 400], [r.content for r in results]
+    assert Transfer.objects.filter(person=person, status="planned").count() == 1
