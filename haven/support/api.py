@@ -11,14 +11,14 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
 from haven.accounts import roles
-from haven.accounts.access import get_for_user, may, require
+from haven.accounts.access import get_for_user, require
 from haven.support import selectors, services, services_referrals
 from haven.support.models import (
     Action,
@@ -128,14 +128,14 @@ def _referral(r: Referral) -> dict[str, Any]:
 
 
 def _assessment(a: Assessment, user: Any) -> dict[str, Any]:
-    protection = may(user, roles.NEEDS_PROTECTION_VIEW, a.case)
+    hidden = selectors.hidden_need_codes(user, a.case)
     return {
         "id": a.pk,
         "case_id": a.case_id,
         "kind": a.kind,
-        "answers": a.answers,
+        "answers": selectors.assessment_answers_visible(a, hidden),
         "answered_at": a.answered_at,
-        "proposals": [_proposal(p) for p in a.proposals.all() if protection or not p.need_code.startswith("LP")],
+        "proposals": [_proposal(p) for p in a.proposals.all() if not selectors.need_hidden(p.need_code, hidden)],
     }
 
 
@@ -264,8 +264,9 @@ def action_complete(request: HttpRequest, action_id: uuid.UUID) -> Any:
 @router.get("/persons/{person_id}/sessions", response=list[SessionOut])
 def person_sessions(request: HttpRequest, person_id: uuid.UUID) -> Any:
     """Sessions that took place (type, date, who); notes only from GET /sessions/{id}."""
-    person = selectors.person_get_for_user(request.user, person_id, purpose="support sessions")
-    require(request.user, roles.SESSION_VIEW, person, purpose="support sessions")
+    person = selectors.person_get_for_user(
+        request.user, person_id, purpose="support sessions", needs=(roles.SESSION_VIEW,)
+    )
     return [_session(s) for s in selectors.sessions_for_person(user=request.user, person=person)]
 
 
@@ -319,9 +320,9 @@ def _exam(exam: MedicalExam) -> dict[str, Any]:
 @router.get("/persons/{person_id}/examinations", response=list[ExamOut])
 def person_exams(request: HttpRequest, person_id: uuid.UUID) -> Any:
     """The general record: components done and cleared / follow-up, never the details."""
-    person = selectors.person_get_for_user(request.user, person_id, purpose="medical examinations")
-    if not (may(request.user, roles.SESSION_VIEW, person) or may(request.user, roles.CASE_VIEW, person)):
-        raise PermissionDenied(roles.SESSION_VIEW)
+    person = selectors.person_get_for_user(
+        request.user, person_id, purpose="medical examinations", needs=(roles.SESSION_VIEW, roles.CASE_VIEW)
+    )
     return [_exam(e) for e in selectors.medical_exams_for_person(user=request.user, person=person)]
 
 

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.accounts import roles
-from haven.accounts.access import get_for_user, may, scope, sites_with
+from haven.accounts.access import get_for_user, may, require, scope, sites_with
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.support import crypto
@@ -40,10 +40,22 @@ from haven.support.models import (
 )
 
 
-def person_get_for_user(user: Any, person_id: Any, *, purpose: str) -> Any:
+def person_get_for_user(user: Any, person_id: Any, *, purpose: str, needs: tuple[str, ...] = ()) -> Any:
+    """The person (404 outside the user's sites); with ``needs``, the user must also hold one of
+    those capabilities for the person.
+
+    The rights are checked before the read is logged: a refusal is logged as a
+    denial (by ``require``), never as a read of the person's record.
+    """
     from haven.registry.models import Person
 
-    return get_for_user(user, Person.objects.all(), person_id, capability=roles.PERSON_VIEW, purpose=purpose)
+    person = get_for_user(
+        user, Person.objects.all(), person_id, capability=roles.PERSON_VIEW, purpose=purpose, audit_read=False
+    )
+    if needs and not any(may(user, capability, person) for capability in needs):
+        require(user, needs[0], person, purpose=purpose)
+    audit_record(actor=user, action=AuditAction.VIEW, obj=person, purpose=purpose)
+    return person
 
 
 # --- Compartments ----------------------------------------------------------
@@ -113,9 +125,18 @@ def medical_exams_for_person(*, user: Any, person: Any) -> list[MedicalExam]:
 # --- Cases ----------------------------------------------------------------
 
 
-def _attention(today: datetime.date) -> dict[str, Any]:
+def _attention(user: Any, today: datetime.date) -> dict[str, Any]:
     overdue = Action.objects.filter(goal__case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today)
     pending = Proposal.objects.filter(assessment__case=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+    # A proposed need the user may not see (a protection risk) does not count: the
+    # badge would point at something the case page does not show them.
+    from haven.registry.models import NeedCode
+
+    restricted = NeedCode.objects.filter(restricted=True).values("code")
+    pending = pending.filter(
+        Q(assessment__case__site__in=sites_with(user, roles.NEEDS_PROTECTION_VIEW))
+        | ~(Q(need_code__in=restricted) | Q(need_code__startswith="LP"))
+    )
     waiting = Referral.objects.filter(
         case=OuterRef("pk"), status=ReferralStatus.SENT, sent_at__lt=timezone.now() - datetime.timedelta(days=14)
     )
@@ -141,7 +162,7 @@ def caseload(*, user: Any, mine: bool = True, today: datetime.date | None = None
         qs = qs.filter(Q(caseworker=user) | Q(pk__in=deputy_of))
     last_session = Session.objects.filter(case=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
     qs = qs.select_related("person", "household", "status", "caseworker").annotate(
-        **_attention(today), last_session_on=Subquery(last_session)
+        **_attention(user, today), last_session_on=Subquery(last_session)
     )
     active_flags = CaseFlag.objects.filter(removed_at__isnull=True).select_related("flag_type")
     return qs.prefetch_related(Prefetch("flags", queryset=active_flags, to_attr="active_flags")).order_by(
@@ -173,6 +194,34 @@ def case_members(case: Case, *, ids: list[Any] | None = None) -> list[Any]:
     return list(qs.order_by("registration_number"))
 
 
+def hidden_need_codes(user: Any, case: Case) -> set[str] | None:
+    """Specific-need codes the user may not see on this case: ``None`` when they may see all.
+
+    The registry's restricted codes (protection risks such as LP-RP, SM-MI,
+    TR-WV) need ``registry.needs.protection.view``, as on the person's record.
+    """
+    if may(user, roles.NEEDS_PROTECTION_VIEW, case):
+        return None
+    from haven.registry.models import NeedCode
+
+    return set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
+
+
+def need_hidden(need_code: str, hidden: set[str] | None) -> bool:
+    """True when ``need_code`` is one the user may not see (every LP code counts as restricted here)."""
+    if hidden is None or not need_code:
+        return False
+    return need_code in hidden or need_code.startswith("LP")
+
+
+def assessment_answers_visible(assessment: Assessment, hidden: set[str] | None) -> dict[str, bool]:
+    """The answers, without those to questions that propose a need the user may not see."""
+    if hidden is None:
+        return dict(assessment.answers)
+    concealed = {q.code for q in assessment.questionnaire.questions.all() if need_hidden(q.proposes_need_code, hidden)}
+    return {code: value for code, value in assessment.answers.items() if code not in concealed}
+
+
 def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     """Everything the case page shows, in a fixed number of queries."""
     members = case_members(case) if case.household_id else []
@@ -185,7 +234,15 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     flags = list(CaseFlag.objects.filter(case=case, removed_at__isnull=True).select_related("flag_type"))
     referrals: list[Referral] = []
     if may(user, roles.REFERRAL_MANAGE, case):
-        referrals = list(Referral.objects.filter(person_id__in=person_ids).select_related("provider", "person"))
+        # Only referrals made at sites where the user manages referrals (a member
+        # may have moved to another site, whose referrals are not this site's).
+        referrals = list(
+            scope(
+                user,
+                Referral.objects.filter(person_id__in=person_ids).select_related("provider", "person"),
+                roles.REFERRAL_MANAGE,
+            )
+        )
     assessments = list(
         Assessment.objects.filter(case=case)
         .select_related("questionnaire", "answered_by")
@@ -193,10 +250,10 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
             Prefetch("proposals", queryset=Proposal.objects.select_related("flag_type").prefetch_related("applied_to"))
         )
     )
-    protection = may(user, roles.NEEDS_PROTECTION_VIEW, case)
+    hidden = hidden_need_codes(user, case)
     for assessment in assessments:
         assessment.visible_proposals = [  # type: ignore[attr-defined]
-            p for p in assessment.proposals.all() if protection or not p.need_code.startswith("LP")
+            p for p in assessment.proposals.all() if not need_hidden(p.need_code, hidden)
         ]
     return {
         "person_ids": person_ids,

@@ -197,14 +197,15 @@ def cases_move_site(*, actor: Any, person: Any, site: Any) -> int:
     with transaction.atomic():
         cases = Case.objects.filter(person=person, closed_at__isnull=True)
         count = cases.update(site=site)
-        Session.objects.filter(person=person).update(site=site)
-        if count:
+        sessions = Session.objects.filter(person=person).exclude(site=site).update(site=site)
+        # Moving sessions changes who may see them: logged even when no case moved.
+        if count or sessions:
             audit_record(
                 actor=actor,
                 action=AuditAction.UPDATE,
                 obj=person,
-                fields=["support_case.site"],
-                values={"to_site": str(site.pk), "cases": count},
+                fields=["support_case.site", "support_session.site"],
+                values={"to_site": str(site.pk), "cases": count, "sessions": sessions},
             )
     return count
 
@@ -277,7 +278,9 @@ def session_record(
     require(actor, roles.note_write(session_type.compartment), person, purpose="record a session")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("A session cannot be recorded for a future date.")})
-    if case is not None and case.person_id != person.pk and case.household_id != person.household_id:
+    if case is not None and not (
+        case.person_id == person.pk or (case.household_id is not None and case.household_id == person.household_id)
+    ):
         raise ValidationError({"case": _("The case is not this person's.")})
     if case is None:
         from haven.support.selectors import open_case_for_person

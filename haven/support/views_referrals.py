@@ -37,8 +37,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def referral_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = get_person(request.user, person_id, purpose="refer to a service")
-    require(request.user, roles.REFERRAL_MANAGE, person, purpose="refer to a service")
+    person = get_person(request.user, person_id, purpose="refer to a service", needs=(roles.REFERRAL_MANAGE,))
     form = ReferralForm(request.POST or None, site=person.site_id)
     if request.method == "POST" and form.is_valid():
         try:

@@ -29,10 +29,8 @@ NOTE_PURPOSE = "session page"
 
 @login_required
 def person_support(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = get_person(request.user, person_id, purpose="support record")
+    person = get_person(request.user, person_id, purpose="support record", needs=(roles.SESSION_VIEW, roles.CASE_VIEW))
     user = request.user
-    if not (may(user, roles.SESSION_VIEW, person) or may(user, roles.CASE_VIEW, person)):
-        raise PermissionDenied(roles.SESSION_VIEW)
     case = selectors.open_case_for_person(person)
     context = {
         "person": person,
@@ -61,7 +59,8 @@ def sessions_week(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def session_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = get_person(request.user, person_id, purpose="record a session")
+    writers = tuple(roles.note_write(c) for c in roles.COMPARTMENTS)
+    person = get_person(request.user, person_id, purpose="record a session", needs=writers)
     types = selectors.session_types_writable(request.user, site=person.site_id)
     if not types:
         raise PermissionDenied("support.note.write")
@@ -105,9 +104,7 @@ def session_note_edit(request: HttpRequest, session_id: Any) -> HttpResponse:
 
 @login_required
 def exam_new(request: HttpRequest, person_id: Any) -> HttpResponse:
-    person = get_person(request.user, person_id, purpose="record a medical examination")
-    if not may(request.user, roles.MEDICAL_RECORD, person):
-        raise PermissionDenied(roles.MEDICAL_RECORD)
+    person = get_person(request.user, person_id, purpose="record a medical examination", needs=(roles.MEDICAL_RECORD,))
     form = ExamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
