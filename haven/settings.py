@@ -181,6 +181,9 @@ HAVEN_IDLE_TIMEOUT_MINUTES = env_int("HAVEN_IDLE_TIMEOUT_MINUTES", 30)
 SESSION_COOKIE_AGE = HAVEN_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Messages ("Farida Haddad checked in to room 12, bed 3") are kept in the server-side session,
+# never in a cookie: Django's default puts them in a signed, not encrypted, cookie first.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 AXES_FAILURE_LIMIT = env_int("HAVEN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("HAVEN_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours

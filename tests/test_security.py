@@ -39,6 +39,27 @@ def test_session_and_csrf_cookies_are_http_only(client, personas):
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
 
 
+def test_messages_stay_on_the_server_never_in_a_cookie(personas):
+    # "… checked in to room 12, bed 3" names a person and where they sleep: Django's default
+    # keeps messages in a signed but readable cookie.
+    from haven.registry.tests import factories
+
+    person = factories.person(personas.registrar, personas.site_a)
+    client = personas.client("registrar")
+    response = client.post(
+        f"/registry/persons/{person.pk}/consent/",
+        {
+            "consent-purpose": "contact",
+            "consent-notice_language": "ar",
+            "consent-given_on": "2025-03-01",
+            "consent-given_by": "self",
+        },
+    )
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    assert "The consent was recorded." in client.get(response.url).content.decode()
+
+
 def _templates() -> list[Path]:
     return sorted(p for p in HAVEN.rglob("templates/**/*.html") if "site-packages" not in p.parts)
 

@@ -7,6 +7,7 @@ from ``GET /sessions/{id}``, which audits the read. Lists never carry notes.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -19,6 +20,7 @@ from ninja.responses import Status
 
 from haven.accounts import roles
 from haven.accounts.access import get_for_user, require
+from haven.api.errors import ServiceError
 from haven.support import selectors, services, services_referrals
 from haven.support.models import (
     Action,
@@ -289,9 +291,18 @@ def session_create(request: HttpRequest, payload: SessionIn) -> Any:
     return Status(201, _session(session, payload.note.strip()))
 
 
+PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+"""The ``purpose`` of a note read is a short code (``review``, ``handover``): it goes into the URL and the audit log."""
+
+
 @router.get("/sessions/{session_id}", response=SessionOut)
 def session_get(request: HttpRequest, session_id: uuid.UUID, purpose: str = "api") -> Any:
-    """One session; its note if your role may read the compartment (the read is audited)."""
+    """One session; its note if your role may read the compartment (the read is audited with ``purpose``)."""
+    if not PURPOSE_CODE.match(purpose):
+        raise ServiceError(
+            "purpose_code",
+            _("The purpose is a short code in lower-case Latin letters, such as review or handover: never a name."),
+        )
     session = selectors.session_get_for_user(request.user, session_id)
     note = selectors.session_note_read(user=request.user, session=session, purpose=f"api: {purpose}"[:200])
     return _session(session, note)

@@ -95,7 +95,9 @@ def disclosure_record(
             obj=person,
             fields=categories,
             values={"recipient": str(recipient.pk), "legal_basis": legal_basis, "disclosure": str(record.pk)},
-            purpose=purpose.strip(),
+            # A fixed word: the purpose typed is free text (it may name a person) and stays in the
+            # disclosure register, which can be corrected; the audit log never can.
+            purpose="disclosure",
         )
     return record
 

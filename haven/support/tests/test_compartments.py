@@ -122,6 +122,21 @@ def test_every_note_read_is_audited(personas: Any, sessions: dict[str, Session])
     assert reads.last().purpose == "api: review"
 
 
+def test_a_note_read_through_the_api_states_its_purpose_as_a_code_never_a_name(
+    personas: Any, sessions: dict[str, Session]
+) -> None:
+    # The purpose goes into the URL (kept by proxies and access logs) and into the audit log,
+    # which can never be corrected: a short code only.
+    session = sessions["psychological"]
+    api = personas.api("psychologist")
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    refused = api.get(f"/api/v1/support/sessions/{session.pk}", {"purpose": "Farida Haddad follow-up"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "purpose_code"
+    assert "review" in refused.json()["error"]["message"]  # told what to send, in Russian
+    assert not AuditEvent.objects.filter(action="view", object_id=str(session.pk), fields=["note"]).exists()
+    assert api.get(f"/api/v1/support/sessions/{session.pk}", {"purpose": "handover"}).status_code == 200
+
+
 def test_superuser_flag_opens_no_compartment(personas: Any, sessions: dict[str, Session]) -> None:
     admin = personas.admin
     admin.is_superuser = admin.is_staff = True

@@ -48,7 +48,8 @@ def test_referral_with_consent_is_in_the_disclosure_register(personas: Any, pers
     assert record.referral == referral and record.recipient_name == "Perm Regional Hospital No. 2"
     assert record.data_categories == ["identity", "medical"] and record.legal_basis == "consent"
     event = AuditEvent.objects.get(action="disclose")
-    assert event.object_id == str(person.pk) and event.purpose == "Specialist appointment"
+    assert event.object_id == str(person.pk) and event.purpose == "disclosure"  # what was typed stays in the register
+    assert event.values["disclosure"] == str(record.pk) and record.purpose == "Specialist appointment"
     page = personas.client("caseworker").get("/support/disclosures/")
     assert page.status_code == 200 and b"Perm Regional Hospital No. 2" in page.content
     api = personas.api("caseworker").get("/api/v1/support/disclosures")
