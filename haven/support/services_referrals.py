@@ -239,6 +239,23 @@ def _require_provider_manage(actor: Any, site: Any) -> None:
         require(actor, roles.REFERRAL_MANAGE, site=site, purpose="manage services")
 
 
+def _require_may_mark_internal(actor: Any, site: Any) -> None:
+    """A service "inside the centre" is not a third party: referrals there are no disclosures.
+
+    So a user may say so only of a service of one centre, one where they
+    manage referrals (checked with the rest), never of a service shared by
+    every centre: a caseworker could otherwise take a hospital out of every
+    centre's disclosure register at once. The mark is named in the audit
+    event. A system actor (the demo, a seed) may mark shared services.
+    """
+    if isinstance(actor, str):
+        return
+    if site is None:
+        raise ValidationError(
+            {"is_internal": _("Only a service of one centre can be inside the centre: choose its site.")}
+        )
+
+
 def provider_create(
     *,
     actor: Any,
@@ -253,6 +270,8 @@ def provider_create(
 ) -> ServiceProvider:
     """Add a service people can be referred to (``site`` empty: every site)."""
     _require_provider_manage(actor, site)
+    if is_internal:
+        _require_may_mark_internal(actor, site)
     with transaction.atomic():
         provider = ServiceProvider(
             name=name.strip(),
@@ -270,8 +289,13 @@ def provider_create(
             actor=actor,
             action=AuditAction.CREATE,
             obj=provider,
-            fields=["name", "kind", "is_origin_authority"],
-            values={"name": provider.name, "kind": kind, "is_origin_authority": is_origin_authority},
+            fields=["name", "kind", "is_internal", "is_origin_authority"],
+            values={
+                "name": provider.name,
+                "kind": kind,
+                "is_internal": is_internal,
+                "is_origin_authority": is_origin_authority,
+            },
         )
     return provider
 
@@ -284,6 +308,10 @@ def provider_update(*, actor: Any, provider: ServiceProvider, **changes: Any) ->
     _require_provider_manage(actor, provider.site)
     if "site" in changes and changes["site"] != provider.site:
         _require_provider_manage(actor, changes["site"])
+    internal_after = changes.get("is_internal", provider.is_internal)
+    site_after = changes.get("site", provider.site)
+    if internal_after and (not provider.is_internal or site_after != provider.site):
+        _require_may_mark_internal(actor, site_after)
     if provider.is_origin_authority and changes.get("is_origin_authority", True) is False:
         raise ValidationError(
             {

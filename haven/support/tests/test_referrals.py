@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from haven.api.errors import ServiceError
 from haven.audit.models import AuditEvent
 from haven.support.models import DisclosureRecord, Referral, ServiceProvider
-from haven.support.services_referrals import disclosure_record, provider_create, referral_create, referral_set_status
+from haven.support.services_referrals import (
+    disclosure_record,
+    provider_create,
+    provider_update,
+    referral_create,
+    referral_set_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +130,25 @@ def test_internal_service_is_not_a_disclosure(personas: Any, person: Any) -> Non
     school = provider_create(actor="test", name="Centre classroom", kind="school", is_internal=True)
     refer(personas, person, school, data_shared=["identity"])
     assert not DisclosureRecord.objects.exists()
+
+
+def test_no_user_may_take_a_shared_service_out_of_the_disclosure_register(personas: Any, hospital: Any) -> None:
+    # A referral to a service inside the centre is no disclosure. Marking the hospital that every
+    # centre refers to so would take it out of every centre's register at once.
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(ValidationError):
+        provider_update(actor=personas.caseworker, provider=hospital, is_internal=True)
+    hospital.refresh_from_db()
+    assert not hospital.is_internal
+    # A service of one centre may be marked by who manages referrals there, and it is audited.
+    classroom = provider_create(
+        actor=personas.caseworker, name="Centre classroom", kind="school", site=personas.site_a, is_internal=True
+    )
+    event = AuditEvent.objects.get(action="create", object_id=str(classroom.pk))
+    assert event.values["is_internal"] is True
+    with pytest.raises(PermissionDenied):  # not by another centre's staff
+        provider_update(actor=personas.caseworker_b, provider=classroom, is_internal=False, name="Classroom")
 
 
 def test_status_moves(personas: Any, person: Any, hospital: Any) -> None:
