@@ -10,16 +10,13 @@ database has row locks.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import connection, connections
 from django.test import Client
 
+from haven.lib.testing.concurrency import at_once, require_postgres
 from haven.matching.models import PairStatus, PersonMerge
 from haven.matching.services import duplicate_pair_create
 from haven.matching.tests.helpers import hasan, make_household, make_person
@@ -28,32 +25,14 @@ from haven.registry.models import Person
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _require_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(f"needs PostgreSQL for real row locks; the database is {connection.vendor}")
-    # A transactional test starts from a flushed database: put back the reference rows
-    # (person statuses "active" and "merged", document types) the registry's migration seeds.
-    import_module("haven.registry.migrations.0002_seed_reference_data").seed(apps, None)
-
-
 def _race(clients: list[Client], urls: list[str], forms: list[dict[str, str]]) -> list[Any]:
-    """Each client POSTs its form at the same moment, each on its own database connection."""
-    barrier = threading.Barrier(len(clients))
-    results: list[Any] = [None] * len(clients)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = clients[i].post(urls[i], forms[i], follow=True, HTTP_ACCEPT_LANGUAGE="ru")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+    """Each client POSTs its form at the same moment (a Russian browser, following redirects)."""
+    return at_once(
+        [
+            lambda c=c, u=u, f=f: c.post(u, f, follow=True, HTTP_ACCEPT_LANGUAGE="ru")
+            for c, u, f in zip(clients, urls, forms, strict=True)
+        ]
+    )
 
 
 @pytest.fixture
@@ -66,7 +45,7 @@ def two_reviewers(personas: Any) -> list[Client]:
 
 @pytest.fixture
 def pair(personas: Any) -> Any:
-    _require_postgres()
+    require_postgres()
     a = hasan(personas.site_a, household=make_household(site=personas.site_a))
     b = make_person(
         site=personas.site_a,
@@ -122,7 +101,7 @@ def test_one_person_registered_at_two_desks_at_once_is_queued_for_review(persona
     # holds two row locks until it commits, the year's number counter and the audit chain's
     # head: the later one's check runs after the earlier one is committed. Without both, this
     # test fails: neither check sees the other and no pair is queued.)
-    _require_postgres()
+    require_postgres()
     import json
 
     from haven.api.services import token_issue
@@ -147,21 +126,12 @@ def test_one_person_registered_at_two_desks_at_once_is_queued_for_review(persona
         )
         for names in spellings
     ]
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = clients[i].post("/api/v1/persons", bodies[i], content_type="application/json")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = at_once(
+        [
+            lambda c=c, b=b: c.post("/api/v1/persons", b, content_type="application/json")
+            for c, b in zip(clients, bodies, strict=True)
+        ]
+    )
     assert [r.status_code for r in results] == [201, 201], [r.content[:300] for r in results]
     ids = {r.json()["id"] for r in results}
     pairs = DuplicatePair.objects.filter(person_a_id__in=ids, person_b_id__in=ids)

@@ -7,48 +7,27 @@ nothing; this test runs only where the database has row locks.
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from django.db import connection, connections
 
+from haven.lib.testing.concurrency import at_once, require_postgres
 from haven.shelter.models import Stay
 from haven.shelter.tests.factories import beds_of, make_person, make_room
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _require_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(f"needs PostgreSQL for real row locks; the database is {connection.vendor}")
-    # A transactional test starts from a flushed database: put back the
-    # reference row that the registry's data migration seeds.
-    from haven.registry.models import PersonStatus
-
-    PersonStatus.objects.get_or_create(code="active", defaults={"label_en": "Active", "is_present": True})
-
-
 def _race(clients, payloads, url):
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = clients[i].post(url, data=json.dumps(payloads[i]), content_type="application/json")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+    return at_once(
+        [
+            lambda c=c, p=p: c.post(url, data=json.dumps(p), content_type="application/json")
+            for c, p in zip(clients, payloads, strict=True)
+        ]
+    )
 
 
 def test_two_officers_booking_the_last_bed_only_one_wins(personas):
-    _require_postgres()
+    require_postgres()
     from haven.lib.testing.personas import make_user
 
     second = make_user("manager2", site=personas.site_a, role="manager")
@@ -71,7 +50,7 @@ def test_two_officers_booking_the_last_bed_only_one_wins(personas):
 
 
 def test_one_person_booked_twice_at_once_gets_one_bed(personas):
-    _require_postgres()
+    require_postgres()
     bed1, bed2 = beds_of(make_room(personas.site_a, beds=2))
     person = make_person(personas.site_a)
     clients = [personas.api("manager"), personas.api("manager")]
@@ -83,7 +62,7 @@ def test_one_person_booked_twice_at_once_gets_one_bed(personas):
 
 
 def test_one_person_given_two_transfers_at_once_gets_one(personas):
-    _require_postgres()
+    require_postgres()
     from haven.shelter.models import Transfer
 
     person = make_person(personas.site_a)
