@@ -142,3 +142,34 @@ def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry], batch_size: 
         AuditEvent.objects.bulk_create(events, batch_size=batch_size)
         AuditHead.objects.filter(pk=1).update(last_hash=events[-1].hash)
     return events
+
+
+def audit_persons_shown(user: Any, what: str, person_ids: Sequence[Any]) -> None:
+    """One ``view`` event naming the persons a list, search, duplicate check or queue showed (not what was typed).
+
+    Who looked for whom is what an insider hunting a person would leave
+    behind; the typed name itself stays out of the log, as every name does.
+    """
+    if not person_ids:
+        return
+
+    def record() -> None:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            object_type=what,
+            values={"persons": [str(pid) for pid in person_ids]},
+            purpose=what.replace("_", " "),
+        )
+
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # One event per keystroke: its own transaction does not wait for the disk
+        # (synchronous_commit off, for this transaction only). A crash may lose the last
+        # fraction of a second of search events, never a change nor a change's event,
+        # and the hash chain stays whole (the head moves in the same transaction).
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            record()
+    else:
+        record()

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -32,8 +32,7 @@ from rapidfuzz import fuzz
 
 from haven.accounts import roles
 from haven.accounts.access import scope, sites_with
-from haven.audit.models import AuditAction
-from haven.audit.services import audit_record
+from haven.audit.services import audit_persons_shown
 from haven.lib.dates import age_on
 from haven.lib.timed import Timed
 from haven.matching import search
@@ -457,7 +456,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
         )
     )
     hits = hits[:limit]
-    audit_shown(user, "person_search", [h.person_id for h in hits])
+    audit_persons_shown(user, "person_search", [h.person_id for h in hits])
     return hits
 
 
@@ -539,37 +538,6 @@ def _rerank(
         best = sorted((pid for pid, _ in rows_c if pid in scores), key=lambda pid: -scores[pid])
         chosen.update(dict.fromkeys(best[:SEARCH_RERANK_EACH]))
     return _search_hits(user, parsed, list(chosen))
-
-
-def audit_shown(user: Any, what: str, person_ids: list[uuid.UUID]) -> None:
-    """One ``view`` event naming the persons a search, a duplicate check or the queue showed (never what was typed).
-
-    Who looked for whom is what an insider hunting a person would leave
-    behind; the typed name itself stays out of the log, as every name does.
-    """
-    if not person_ids:
-        return
-
-    def record() -> None:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            object_type=what,
-            values={"persons": [str(pid) for pid in person_ids]},
-            purpose=what.replace("_", " "),
-        )
-
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # One event per keystroke: its own transaction does not wait for the disk
-        # (synchronous_commit off, for this transaction only). A crash may lose the last
-        # fraction of a second of search events, never a change nor a change's event,
-        # and the hash chain stays whole (the head moves in the same transaction).
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            record()
-    else:
-        record()
 
 
 STRICT_PREFILTER = 400
@@ -876,7 +844,7 @@ def duplicate_candidates(
     scored = scored[:limit]
     persons = {p.pk: p for p in _visible_persons(user, [pk for _, pk, _ in scored])}
     if audit:
-        audit_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
+        audit_persons_shown(user, "duplicate_check", [pk for _, pk, _ in scored])
     today = timezone.localdate()
     out = []
     for s, pk, rec in scored:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.accounts import roles
 from haven.accounts.access import get_for_user, may, require, sites_with
 from haven.audit.models import AuditAction
-from haven.audit.services import audit_record
+from haven.audit.services import audit_persons_shown, audit_record
 from haven.lib.dates import age_on
 from haven.matching import selectors, services
 from haven.matching.core.score import band
@@ -174,7 +174,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [_queue_row(p, language, today) for p in pairs]
     # Names are a read of personal data: one view event naming the persons shown, as a search writes.
     shown = list(dict.fromkeys(pid for p in pairs for pid in (p.person_a_id, p.person_b_id)))
-    selectors.audit_shown(request.user, "duplicate_queue", shown)
+    audit_persons_shown(request.user, "duplicate_queue", shown)
     return render(request, "matching/queue.html", {"rows": rows, "merges": merges})
 
 

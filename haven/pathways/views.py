@@ -18,7 +18,7 @@ from haven.accounts import access
 from haven.accounts.models import Site
 from haven.accounts.roles import STEP_UPDATE, STEP_VIEW
 from haven.audit.models import AuditAction
-from haven.audit.services import audit_record
+from haven.audit.services import audit_persons_shown, audit_record
 from haven.pathways import notify, selectors, services
 from haven.pathways.forms import BulkCompleteForm, ScanForm, StepCompleteForm, StepStatusForm, WorklistFilterForm
 from haven.pathways.models import Step
@@ -80,9 +80,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         site_id=data.get("site", ""),
     )
     steps = selectors.worklist(user=request.user, filters=filters)
+    rows = _rows(steps)
+    audit_persons_shown(request.user, "pathway_worklist", list(dict.fromkeys(r["step"].person_id for r in rows)))
     context = {
         "form": form,
-        "rows": _rows(steps),
+        "rows": rows,
         "bulk_form": BulkCompleteForm(),
         "may_update": access.may(request.user, STEP_UPDATE),
     }
@@ -149,6 +151,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
         {"step": s, "name": display_name(s.person), "expired": bool(s.expires_on and s.expires_on < today)}
         for s in steps
     ]
+    audit_persons_shown(request.user, "expiring_documents", list(dict.fromkeys(s.person_id for s in steps)))
     return render(request, "pathways/expiring.html", {"rows": rows, "days": days})
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from haven.accounts import access, roles
 from haven.audit.models import AuditAction, AuditEvent
 from haven.audit.selectors import events_for_object
-from haven.audit.services import audit_record
+from haven.audit.services import audit_persons_shown, audit_record
 from haven.matching import selectors as matching_selectors
 from haven.matching.models import MERGED_STATUS
 from haven.registry import names as name_utils
@@ -195,13 +195,16 @@ def person_search(*, user: Any, query: str, limit: int = 50) -> list[Person]:
     query = name_utils.clean(query)
     qs = persons_visible(user).select_related("household", "status").prefetch_related("names")
     if not query:
-        return list(qs.order_by("-created_at", "registration_number")[:limit])
+        newest = list(qs.order_by("-created_at", "registration_number")[:limit])
+        audit_persons_shown(user, "person_list", [p.pk for p in newest])
+        return newest
     by_number = list(
         qs.filter(Q(registration_number__iexact=query) | Q(household__registration_number__iexact=query)).order_by(
             "registration_number"
         )[:limit]
     )
     if by_number:
+        audit_persons_shown(user, "person_list", [p.pk for p in by_number])
         return by_number
     hits = matching_selectors.person_search(user=user, query=query, limit=min(limit, 50))
     found = qs.in_bulk([h.person_id for h in hits])

@@ -151,6 +151,24 @@ def test_list_search_by_post_scoped_to_sites(personas, django_assert_max_num_que
     assert personas.client("outsider").get(reverse("registry:list")).status_code == 403
 
 
+def test_the_persons_a_list_shows_are_named_in_the_audit_log(personas):
+    # Who looked at whom, whether by a name searched, a registration number or the newest list.
+    from haven.audit.models import AuditEvent
+
+    hh = household(personas.registrar, personas.site_a, member())
+    person = hh.members.get()
+    client = personas.client("caseworker")
+    client.get(reverse("registry:list"))
+    client.post(reverse("registry:list"), {"query": person.registration_number})
+    client.post(reverse("registry:list"), {"query": "Mohammed"})
+    shown = AuditEvent.objects.filter(actor_name="caseworker", action="view").order_by("seq")
+    assert [(e.object_type, e.values["persons"]) for e in shown] == [
+        ("person_list", [str(person.pk)]),
+        ("person_list", [str(person.pk)]),
+        ("person_search", [str(person.pk)]),
+    ]
+
+
 def test_household_page(personas):
     hh = household(personas.registrar, personas.site_a, member(), member(relationship="child"))
     url = reverse("registry:household", args=[hh.pk])
