@@ -144,13 +144,13 @@ def audit_record_many(*, actor: Any, entries: Sequence[AuditEntry], batch_size: 
     return events
 
 
-def audit_persons_shown(user: Any, what: str, person_ids: Sequence[Any]) -> None:
+def audit_persons_shown(user: Any, what: str, person_ids: Sequence[Any], household_ids: Sequence[Any] = ()) -> None:
     """One ``view`` event naming the persons a list, search, duplicate check or queue showed (not what was typed).
 
     Who looked for whom is what an insider hunting a person would leave
     behind; the typed name itself stays out of the log, as every name does.
     """
-    if not person_ids:
+    if not person_ids and not household_ids:
         return
 
     def record() -> None:
@@ -158,7 +158,8 @@ def audit_persons_shown(user: Any, what: str, person_ids: Sequence[Any]) -> None
             actor=user,
             action=AuditAction.VIEW,
             object_type=what,
-            values={"persons": [str(pid) for pid in person_ids]},
+            values={"persons": [str(pid) for pid in person_ids]}
+            | ({"households": [str(hid) for hid in household_ids]} if household_ids else {}),
             purpose=what.replace("_", " "),
         )
 

@@ -25,6 +25,7 @@ from haven.accounts import roles
 from haven.accounts.access import may, require, sites_with
 from haven.accounts.models import Membership
 from haven.api.errors import ServiceError
+from haven.audit.services import audit_persons_shown
 from haven.support import selectors, services
 from haven.support.forms import ActionForm, CaseStatusForm, FlagForm, GoalForm
 from haven.support.models import Action, CaseFlag, Goal
@@ -57,6 +58,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     require(request.user, roles.CASE_VIEW, purpose="caseload")
     mine = request.GET.get("all") != "1"
     page = Paginator(selectors.caseload(user=request.user, mine=mine), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_persons_shown(
+        request.user,
+        "caseload",
+        [c.person_id for c in page if c.person_id],
+        [c.household_id for c in page if not c.person_id],
+    )
     context = {"page": page, "mine": mine, "may_manage": may(request.user, roles.CASE_MANAGE)}
     template = "support/_caseload_table.html" if request.htmx else "support/caseload.html"  # type: ignore[attr-defined]
     return render(request, template, context)

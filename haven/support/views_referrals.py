@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts import roles
 from haven.accounts.access import require
 from haven.api.errors import ServiceError
+from haven.audit.services import audit_persons_shown
 from haven.support import selectors, services_referrals
 from haven.support.forms import AssessmentForm, ReferralForm, ReferralStatusForm
 from haven.support.models import ReferralStatus
@@ -30,6 +31,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         status = ""
     qs = selectors.referrals_for_user(user=request.user, status=status or None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_persons_shown(request.user, "referral_list", list(dict.fromkeys(r.person_id for r in page)))
     context = {"page": page, "status": status, "statuses": ReferralStatus.choices, "status_form": ReferralStatusForm()}
     template = "support/_referral_table.html" if request.htmx else "support/referrals.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -71,6 +73,7 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
     if not selectors.may_view_disclosures(request.user):
         require(request.user, roles.REFERRAL_MANAGE, purpose="disclosure register")
     page = Paginator(selectors.disclosures_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_persons_shown(request.user, "disclosure_register", list(dict.fromkeys(d.person_id for d in page)))
     return render(request, "support/disclosures.html", {"page": page})
 
 
