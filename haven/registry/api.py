@@ -470,7 +470,7 @@ def name_replace(request: HttpRequest, person_id: uuid.UUID, payload: list[NameS
 
 @router.get("/persons/{uuid:person_id}/documents", response=list[DocumentOut])
 def document_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    person = _person(request, person_id)
+    person = _person(request, person_id, audit=True)  # the read of its records is audited
     access.require(request.user, roles.DOCUMENT_VIEW, person, purpose="api")
     return [document_out(d) for d in selectors.documents_for_person(user=request.user, person=person)]
 
@@ -497,7 +497,7 @@ def document_patch(request: HttpRequest, document_id: uuid.UUID, payload: Docume
 
 @router.get("/persons/{uuid:person_id}/needs", response=list[NeedOut])
 def need_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    person = _person(request, person_id)
+    person = _person(request, person_id, audit=True)  # the read of its records is audited
     access.require(request.user, roles.NEEDS_VIEW, person, purpose="api")
     return [need_out(n) for n in selectors.needs_for_person(user=request.user, person=person)]
 
@@ -531,7 +531,7 @@ def need_resolve(request: HttpRequest, need_id: uuid.UUID) -> Any:
 
 @router.get("/persons/{uuid:person_id}/consents", response=list[ConsentOut])
 def consent_list(request: HttpRequest, person_id: uuid.UUID) -> Any:
-    person = _person(request, person_id)
+    person = _person(request, person_id, audit=True)  # the read of its records is audited
     return [consent_out(c) for c in selectors.consents_for_person(user=request.user, person=person)]
 
 

@@ -315,7 +315,10 @@ def card_verify(*, user: Any, token: str) -> tuple[str, RegistrationCard | None]
     if card is None:
         return "unknown", None
     audit_record(actor=user, action=AuditAction.VIEW, obj=card, fields=["verify"], purpose="card verification")
-    return ("revoked" if card.revoked_at else "valid"), card
+    # A card left on a record merged into another names a record that no longer stands on its own:
+    # the person's valid card is the surviving record's, so this one no longer verifies.
+    replaced = card.revoked_at is not None or card.person.status_id == MERGED_STATUS
+    return ("revoked" if replaced else "valid"), card
 
 
 def current_card(*, person: Person) -> RegistrationCard | None:

@@ -361,6 +361,20 @@ def _person_create(
     return person
 
 
+def _require_need_rights(*, actor: Any, site: Site, members: Sequence[MemberInput]) -> None:
+    """Needs given at registration are recorded only with the rights ``need_add`` asks for.
+
+    Restricted codes (LP-RP, TR, SV…) need ``registry.needs.protection.view``
+    at the site, as in the import and on the person page.
+    """
+    codes = {c.strip().upper() for m in members for c in m.needs if c.strip()}
+    if not codes:
+        return
+    access.require(actor, roles.NEEDS_EDIT, site=site, purpose="specific needs")
+    if NeedCode.objects.filter(code__in=codes, restricted=True).exists():
+        access.require(actor, roles.NEEDS_PROTECTION_VIEW, site=site, purpose="specific needs")
+
+
 def household_register(
     *,
     actor: Any,
@@ -383,6 +397,7 @@ def household_register(
     heads = [m for m in members if m.relationship == "head"]
     if len(heads) > 1:
         raise ValidationError(_("Only one member can be the head of the household."))
+    _require_need_rights(actor=actor, site=site, members=members)
     with transaction.atomic():
         household = _household_create(
             actor=actor,
@@ -408,6 +423,7 @@ def person_register(*, actor: Any, site: Site, member: MemberInput, household: H
     access.require(actor, roles.PERSON_REGISTER, site=site, purpose="registration")
     if household is not None and household.site_id != site.pk:
         raise ValidationError(_("The household is held by another site."))
+    _require_need_rights(actor=actor, site=site, members=[member])
     with transaction.atomic():
         person = _person_create(actor=actor, site=site, household=household, member=member)
         _attach_duplicate_decisions(actor=actor, person=person, member=member)

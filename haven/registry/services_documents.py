@@ -116,6 +116,7 @@ def document_add(
 
 def document_update(*, actor: Any, document: IdentityDocument, **changes: Any) -> IdentityDocument:
     access.require(actor, roles.DOCUMENT_EDIT, document, purpose="documents")
+    ensure_not_merged(document.person)
     allowed = {"number", "issuing_country", "issue_date", "expiry_date", "custody"}
     unknown = set(changes) - allowed
     if unknown:

@@ -88,7 +88,10 @@ def _person_context(request: HttpRequest, person: Any) -> dict[str, Any]:
         "household_members": (
             [
                 m
-                for m in person.household.members.exclude(status_id=selectors.MERGED_STATUS).prefetch_related("names")
+                # Only members at the reader's sites (a member may have been transferred alone).
+                for m in access.scope(
+                    user, person.household.members.exclude(status_id=selectors.MERGED_STATUS), roles.PERSON_VIEW
+                ).prefetch_related("names")
                 if m.pk != person.pk
             ]
             if person.household_id
