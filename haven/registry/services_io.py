@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,8 @@ from haven.lib import crypto
 from haven.matching.models import MERGED_STATUS
 from haven.registry import importer, selectors, services_import
 from haven.registry.models import ImportJob, ImportStatus, Person, PersonNeed
+
+logger = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,10 +64,29 @@ def _progress(job: ImportJob) -> Any:
 
 
 def import_job_run(*, job_id: Any) -> ImportJob:
-    """Check every row, then write all of it in one transaction, or nothing."""
+    """Check every row, then write all of it in one transaction, or nothing.
+
+    An unexpected error (a bug, the database gone) ends the job as failed,
+    with nothing written and the upload deleted, instead of leaving it
+    "running" for ever; the log names the error's type only, since its
+    message may quote a row.
+    """
     job = ImportJob.objects.select_related("site", "created_by").get(pk=job_id)
     if job.status not in (ImportStatus.PENDING,):
         return job
+    try:
+        return _import_job_run(job)
+    except Exception as exc:  # noqa: BLE001 - any failure must end the job, not leave it running
+        logger.error("import job %s failed: %s", job.pk, type(exc).__name__)
+        job.refresh_from_db()
+        message = _(
+            "The import stopped on an unexpected error and nothing was imported. Try again; "
+            "if it fails again, tell your administrator the job number %(job)s."
+        ) % {"job": job.pk}
+        return _finish(job, ImportStatus.FAILED, [{"row": 0, "column": "", "message": message}])
+
+
+def _import_job_run(job: ImportJob) -> ImportJob:
     actor = job.created_by
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     if not access.may(actor, roles.PERSON_IMPORT, site=job.site):

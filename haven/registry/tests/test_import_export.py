@@ -224,3 +224,22 @@ def test_restricted_need_in_file_needs_protection_capability(personas):
     job = run(personas, csv_bytes(rows))
     assert job.status == "failed" and "may not record" in job.report[0]["message"]
     assert not Person.objects.exists()
+
+
+def test_an_unexpected_error_ends_the_import_as_failed_with_nothing_written(personas, monkeypatch, caplog):
+    # A bug or a lost database connection must not leave the job "running" for ever, nor its
+    # encrypted upload kept, nor a row's names in the log.
+    from django.db import IntegrityError
+
+    from haven.registry import services_import
+
+    def broken(**kwargs):
+        raise IntegrityError("duplicate key value (value)=(Мухаммед) violates unique constraint")
+
+    monkeypatch.setattr(services_import, "households_import", broken)
+    before = Person.objects.count()
+    job = run(personas, csv_bytes(GOOD))
+    assert job.status == "failed" and job.payload is None
+    assert "nothing was imported" in job.report[0]["message"] and str(job.pk) in job.report[0]["message"]
+    assert Person.objects.count() == before
+    assert "IntegrityError" in caplog.text and "Мухаммед" not in caplog.text
