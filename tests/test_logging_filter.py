@@ -81,3 +81,24 @@ def test_configured_logging_applies_the_filter(caplog, capsys):
     from django.conf import settings
 
     assert "personal_data" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_django_request_log_lines_carry_the_request_id_and_no_query(client, db):
+    """A 404 or 500 is logged by Django after the middleware returns: it must still be traceable, and clean."""
+    import io
+
+    from haven.lib.request_context import current_request_id
+
+    handler = next(h for h in logging.getLogger("django.request").handlers if isinstance(h, logging.StreamHandler))
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        response = client.get("/no-such-page/?q=Ahmad+Khalil&phone=%2B79123456789")
+    finally:
+        handler.setStream(previous)
+    assert response.status_code == 404
+    line = next(line for line in stream.getvalue().splitlines() if "Not Found" in line)
+    assert f"[{response['X-Request-ID']}]" in line
+    assert "Ahmad" not in stream.getvalue() and "79123456789" not in stream.getvalue()
+    # Nothing is left over for log lines written outside a request.
+    assert current_request_id() is None

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/verify/")
+# Not "/verify/": the card verification page shows a person's name.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
 
 class RequireTwoFactorMiddleware:

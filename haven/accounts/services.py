@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import translation
 
+from haven.accounts.access import forget_capabilities
 from haven.accounts.models import Membership, Region, Role, Site, User
 from haven.accounts.roles import DEFAULT_ROLES
 from haven.audit.models import AuditAction
@@ -101,6 +102,8 @@ def membership_grant(
             fields=["user", "site", "role"],
             values={"role": role.code, "site": site.code},
         )
+    # The user's capabilities may be cached on this very object (the same request).
+    forget_capabilities(user)
     return membership
 
 

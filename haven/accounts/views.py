@@ -96,6 +96,12 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         if matched is not None:
             otp_login(request, matched)
             return redirect("home")
+        if confirmed:
+            # As at the login page: a wrong code is a failed login (audit row, lockout).
+            login_otp_failed(request=request, user=user)  # type: ignore[arg-type]
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request, None, {})
         form.add_error("otp", _("That code is not right or has expired. Enter the code shown now."))
     context: dict[str, Any] = {"form": form, "confirmed": confirmed}
     if device is not None:

@@ -66,6 +66,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
         if getattr(request, "axes_locked_out", False):
             return Status(429, errors.error_body("locked_out", _("Too many failed logins. Try again later.")))
         return Status(401, errors.error_body("bad_credentials", _("The username or password is not right.")))
+    password_only = True
     if user_has_device(user):
         if not payload.otp:
             return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
@@ -74,6 +75,7 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
             if getattr(request, "axes_locked_out", False):
                 return Status(429, errors.error_body("locked_out", _("Too many failed logins. Try again later.")))
             return Status(401, errors.error_body("otp_required", _('Send the current six-digit code as "otp".')))
+        password_only = False
     elif settings.HAVEN_REQUIRE_2FA and user_requires_two_factor(user=user):
         return Status(
             401,
@@ -82,14 +84,14 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> Any:
                 _("Your role requires two-factor authentication: set it up on the web page first."),
             ),
         )
-    token, raw = token_issue(user=user)
+    token, raw = token_issue(user=user, password_only=password_only)
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 
 @api.post("/auth/revoke", response={204: None}, tags=["auth"])
 def auth_revoke(request: HttpRequest) -> Any:
     """Revoke the token this request was made with."""
-    raw = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    raw = getattr(request, "api_token_raw", "")
     token_revoke_raw(actor=request.user, raw=raw)
     return Status(204, None)
 

@@ -15,4 +15,6 @@ class TokenAuth(HttpBearer):
         user = token_authenticate(raw=token)
         if user is not None:
             request.user = user
+            # The token exactly as authenticated, for /auth/revoke (the scheme's case varies).
+            request.api_token_raw = token  # type: ignore[attr-defined]
         return user

@@ -18,6 +18,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Got with the password alone (no second factor): refused once the user holds a role that needs one.
+    password_only = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -22,8 +22,12 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def token_issue(*, user: Any, days: int | None = None) -> tuple[ApiToken, str]:
-    """Create a token; the raw value is returned once and never stored."""
+def token_issue(*, user: Any, days: int | None = None, password_only: bool = False) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored.
+
+    ``password_only``: the user gave no second factor for it, so it stops
+    working when the user comes to hold a role that needs one.
+    """
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -31,6 +35,7 @@ def token_issue(*, user: Any, days: int | None = None) -> tuple[ApiToken, str]:
             key_hash=_hash(raw),
             prefix=raw[:12],
             expires_at=timezone.now() + timedelta(days=days or settings.HAVEN_API_TOKEN_DAYS),
+            password_only=password_only,
         )
         audit_record(actor=user, action=AuditAction.CREATE, obj=token, fields=["api_token"])
     return token, raw
@@ -48,6 +53,12 @@ def token_authenticate(*, raw: str) -> Any | None:
     )
     if token is None:
         return None
+    if token.password_only and settings.HAVEN_REQUIRE_2FA:
+        from haven.accounts.selectors import user_requires_two_factor
+
+        # A membership that needs two-factor may have started (or been granted) since it was issued.
+        if user_requires_two_factor(user=token.user):
+            return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from haven.lib.request_context import reset_request_id, set_request_id
@@ -24,7 +25,19 @@ class RequestIdMiddleware:
         token = set_request_id(request_id)
         try:
             response = self.get_response(request)
-        finally:
+        except BaseException:
             reset_request_id(token)
+            raise
+        # Django logs a 4xx or 5xx response ("Not Found: /…") after the middleware
+        # has returned: the id stays until the response is closed, so that line
+        # carries it too (see _forget_request_id).
         response["X-Request-ID"] = request_id
         return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    """Sent when the server closes the response: later log lines belong to no request."""
+    set_request_id(None)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="haven_forget_request_id")

@@ -245,3 +245,12 @@ def test_compartments_are_separate(personas):
     }
     assert not access.may(personas.ombudsman, note_read("psychological"))
     assert not access.may(personas.admin, note_read("psychological"))
+
+
+def test_a_granted_membership_counts_at_once_for_the_same_user_object(personas):
+    from haven.accounts.services import membership_grant
+
+    user = fresh(personas.outsider)
+    assert not access.may(user, PERSON_VIEW, personas.site_b)
+    membership_grant(actor=personas.admin, user=user, site=personas.site_b, role=Role.objects.get(code="caseworker"))
+    assert access.may(user, PERSON_VIEW, personas.site_b)

@@ -130,3 +130,52 @@ def test_two_factor_page_needs_login(client, db):
     response = client.get(TWO_FACTOR_URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_card_verification_page_needs_the_second_factor_too(personas):
+    """The QR code's page shows a person's name: no way round two-factor through it."""
+    client = Client()
+    assert _login(client, "ombudsman").status_code == 302
+    for path in ("/verify/not-a-card-token/", "/verify/x/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == TWO_FACTOR_URL
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_superuser_without_a_role_needs_two_factor_for_the_admin(personas):
+    """Whoever can open the Django admin can grant any role: a password alone is not enough."""
+    user = personas.outsider
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    client = Client()
+    assert _login(client, "outsider").status_code == 302
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"] == TWO_FACTOR_URL
+    # Nor through the API.
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "outsider", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert token.status_code == 401
+    assert token.json()["error"]["code"] == "two_factor_setup_required"
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_wrong_code_on_the_two_factor_page_counts_as_a_failed_login(personas):
+    device = TOTPDevice.objects.create(user=personas.admin, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(personas.admin)  # signed in without the second step
+    start = timezone.now()
+    for i in range(5):
+        with time_machine.travel(start + dt.timedelta(minutes=i), tick=False):
+            wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+            client.post(TWO_FACTOR_URL, {"otp": wrong})
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, actor_name="admin").count() == 5
+    # The codes guessed lock the account, as at the login page.
+    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
+        assert _login(Client(), "admin", code_for(device)).status_code == 429

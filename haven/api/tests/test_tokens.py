@@ -152,3 +152,40 @@ def test_error_messages_follow_accept_language(client, personas, language, text)
     response = client.post(WHOAMI_URL, HTTP_ACCEPT_LANGUAGE=language)
     assert response.json()["error"]["code"] == "unauthenticated"
     assert response.json()["error"]["message"] != "Sign in first: send a valid API token."
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER"])
+def test_revoke_works_whatever_the_case_of_the_scheme(personas, scheme):
+    """A token that authenticates a revoke request is the one revoked, never a silent 204."""
+    _, raw = token_issue(user=personas.caseworker)
+    client = Client(HTTP_AUTHORIZATION=f"{scheme} {raw}")
+    assert client.post(WHOAMI_URL).status_code == 204
+    assert ApiToken.objects.get(user=personas.caseworker).revoked_at is not None
+    assert ApiClient(raw).post(WHOAMI_URL).status_code == 401
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_password_only_token_stops_when_a_role_that_needs_two_factor_starts(client, personas):
+    """An ombudsman's visit starts tomorrow: a token got today with the password alone must not outlive it."""
+    from haven.accounts.models import Membership, Role
+
+    user = personas.outsider
+    now = timezone.now()
+    Membership.objects.create(
+        user=user,
+        site=personas.site_a,
+        role=Role.objects.get(code="ombudsman"),
+        valid_from=now + dt.timedelta(days=1),
+        valid_until=now + dt.timedelta(days=3),
+    )
+    response = _issue(client, "outsider")
+    assert response.status_code == 200  # no role yet that needs two-factor
+    api = ApiClient(response.json()["token"])
+    with time_machine.travel(now + dt.timedelta(days=2)):
+        assert api.get("/api/v1/persons").status_code == 401
+    # A token got with the second factor keeps working.
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    with time_machine.travel(now + dt.timedelta(days=2), tick=False):
+        response = _issue(client, "outsider", otp=_code(device))
+        assert response.status_code == 200
+        assert ApiClient(response.json()["token"]).post(WHOAMI_URL).status_code == 204

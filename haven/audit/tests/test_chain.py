@@ -246,3 +246,16 @@ def test_the_chain_is_the_same_where_the_database_cannot_return_the_head(db, mon
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
     assert audit_chain_verify().ok
+
+
+def test_rewritten_last_event_is_caught_by_the_head(db):
+    """Rewriting the newest event (and its hash) leaves no next link to break: the head's hash tells."""
+    events = _append(3)
+    event = AuditEvent.objects.get(seq=events[-1].seq)
+    event.purpose = "forged"
+    forged_hash = event.compute_hash()
+    _tamper("UPDATE audit_auditevent SET purpose = %s, hash = %s WHERE seq = %s", ["forged", forged_hash, event.seq])
+    report = audit_chain_verify()
+    assert (report.ok, report.broken_seq) == (False, event.seq)
+    with pytest.raises(CommandError, match=rf"broken at event #{event.seq}"):
+        call_command("audit_verify")
