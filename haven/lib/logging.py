@@ -23,7 +23,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # status and response size stay readable.
     (re.compile(r"\+\d[\d\s()-]{6,}\d"), "[number]"),
     (re.compile(r"\b8[\s(-]*9\d\d[\s)-]*\d{3}[\s-]*\d\d[\s-]*\d\d\b"), "[number]"),
-    (re.compile(r"\b\d{9,}\b"), "[number]"),
+    # Syrian mobiles written locally (0933 123 456) and Russian passports (4509 123456).
+    (re.compile(r"\b09\d\d[\s-]?\d{3}[\s-]?\d{3}\b"), "[number]"),
+    (re.compile(r"\b\d\d\s?\d\d\s\d{6}\b"), "[number]"),
+    # Seven digits or more (a Syrian national id has seven), but not a group of a UUID.
+    (re.compile(r"(?<![\w-])\d{7,}(?![\w-])"), "[number]"),
     (re.compile(r"\b[A-Z]{1,2}\d{6,}\b"), "[number]"),
     (re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+"), "[ar]"),
     (re.compile(r"[\u0400-\u04FF]+"), "[cyr]"),
