@@ -261,11 +261,8 @@ class RowChecker:
                 script = name_utils.detect(generic)
                 code = {"arabic": "ar", "latin": "la", "cyrillic": "cy"}.get(script)
                 if code is None:
-                    err(
-                        col,
-                        _("“%(value)s” mixes scripts or has no letters; write it in one script.")
-                        % {"value": generic[:40]},
-                    )
+                    # The report is kept: it names the row and column, never the name itself.
+                    err(col, _("This mixes scripts or has no letters; write it in one script."))
                 else:
                     names.append(NameInput(part, code, name_utils.clean(generic)))
             for suffix in SCRIPT_SUFFIX:
@@ -275,8 +272,8 @@ class RowChecker:
                 if not name_utils.in_script(value, suffix):
                     err(
                         f"{col}_{suffix}",
-                        _("“%(value)s” is not written in %(script)s letters.")
-                        % {"value": value[:40], "script": SCRIPT_LABELS[suffix]},
+                        _("This is not written in %(script)s letters; move it to the right column.")
+                        % {"script": SCRIPT_LABELS[suffix]},
                     )
                     continue
                 if any(n.part == part and n.script == suffix for n in names):

@@ -97,6 +97,16 @@ def test_bad_rows_are_reported_and_nothing_is_imported(personas, row_change, col
     assert not Person.objects.exists() and not Household.objects.exists()
 
 
+def test_the_kept_report_names_rows_and_columns_never_a_name(personas):
+    # The report stays with the job after the upload is deleted: it points at the cell.
+    rows = [list(r) for r in GOOD]
+    rows[0][1], rows[0][9] = "Moхаммед", "Mohammed"
+    job = run(personas, csv_bytes(rows))
+    text = " ".join(e["message"] for e in job.report)
+    assert {e["column"] for e in job.report} >= {"given_name", "given_name_cy"}
+    assert "Moхаммед" not in text and "Mohammed" not in text
+
+
 def test_duplicate_rows_in_one_file(personas):
     job = run(personas, csv_bytes([GOOD[0], GOOD[1], GOOD[0]]))
     assert job.status == "failed"
