@@ -23,7 +23,7 @@ from haven.audit.services import audit_record
 from haven.registry.models import Household, Person
 from haven.shelter import selectors, services, services_transfers
 from haven.shelter.forms import CheckOutForm, ConsentForm, PlaceForm, TransferForm
-from haven.shelter.models import ACTIVE_STAY_STATUSES, Room, Stay, StayStatus, Transfer
+from haven.shelter.models import ACTIVE_STAY_STATUSES, Room, Stay, StayStatus, Transfer, TransferStatus
 from haven.shelter.views import site_for, site_tabs
 
 
@@ -148,6 +148,10 @@ def _resident_choices(site: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _named(transfer: Any, site: Any) -> bool:
+    return transfer.person.site_id == site.pk or transfer.status != TransferStatus.PLANNED
+
+
 @login_required
 def transfers(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     """Planned and past transfers; plan a new one."""
@@ -180,10 +184,11 @@ def transfers(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
     rows = [
         {
             "transfer": t,
-            # A person no longer held by this site (a merge re-pointed the
-            # transfer) is not named here; the transfer can only be cancelled.
-            "name": selectors.person_display_name(t.person) if t.person.site_id == site.pk else "—",
-            "registration_number": t.person.registration_number if t.person.site_id == site.pk else "",
+            # A planned transfer of a person no longer held by this site (a merge
+            # re-pointed it) names no one; it can only be cancelled. A transfer done
+            # is this site's own record of whom it sent where, and stays named.
+            "name": selectors.person_display_name(t.person) if _named(t, site) else "—",
+            "registration_number": t.person.registration_number if _named(t, site) else "",
         }
         for t in selectors.transfers(site=site)
     ]

@@ -162,6 +162,18 @@ def test_sending_site_cannot_complete_a_transfer_of_a_person_now_at_another_site
     assert transfer.status == TransferStatus.PLANNED
 
 
+def test_the_sending_site_still_sees_whom_it_transferred(personas):
+    # A transfer done is the sending site's own record of whom it sent where.
+    person = make_person(personas.site_a, given="Rami", family="Khoury")
+    transfer = transfer_plan(
+        actor=personas.manager, person=person, planned_date=DAY, reason="x", to_site=personas.site_b
+    )
+    transfer = transfer_record_consent(actor=personas.manager, transfer=transfer, given_by="person")
+    transfer_complete(actor=personas.manager, transfer=transfer)
+    page = personas.client("manager").get(url("transfers", personas.site_a)).content.decode()
+    assert "Rami Khoury" in page
+
+
 # --- After a transfer, the receiving site reads only its own stays ------------------
 
 
