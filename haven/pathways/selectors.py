@@ -145,16 +145,15 @@ def person_enrolment(*, person: Any) -> Enrolment | None:
 
 
 def household_members_visible(user: Any, household: Any, capability: str = STEP_VIEW) -> QuerySet[Any]:
-    """The household's members at the user's sites, merged-away records left out.
+    """The household's members at sites where the user holds ``capability`` (default: seeing steps).
 
     A member can be transferred alone: the household stays at its site,
     the member's case moves to another. Staff at the household's site must
     not go on seeing that member's pathway.
     """
-    from haven.matching.models import MERGED_STATUS
+    from haven.registry.selectors import household_members_visible as registry_members
 
-    members = household.members.exclude(status_id=MERGED_STATUS)
-    return access.scope(user, members, capability)
+    return registry_members(user, household, capability)
 
 
 def household_timeline(*, household: Any, user: Any) -> list[tuple[Any, Enrolment | None]]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from haven.registry import names as name_utils
 from haven.registry.models import DatePrecision, NeedCode, Relationship, Sex
+from haven.registry.selectors import restricted_need_codes
 from haven.registry.services import MAX_HOUSEHOLD_SIZE, LanguageInput, MemberInput, NameInput
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -238,9 +239,7 @@ def _date_error(text: str) -> str:
 
 class RowChecker:
     def __init__(self, *, allow_restricted: bool = False) -> None:
-        self.restricted = (
-            set() if allow_restricted else set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
-        )
+        self.restricted = set() if allow_restricted else restricted_need_codes()
         self.sex = _choice_aliases(Sex.choices, SEX_EXTRA)
         self.relationship = _choice_aliases(Relationship.choices, {})
         self.precision = _choice_aliases(DatePrecision.choices, {})

@@ -60,14 +60,24 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "person page", audit
     )
 
 
-def visible_members(user: Any) -> Prefetch[Any]:
-    """A household's members the user may see: not merged away, and at the user's sites.
+def members_visible(user: Any, capability: str = roles.PERSON_VIEW) -> QuerySet[Person]:
+    """Household members the user may see: not merged away, and at sites where they hold ``capability``.
 
     A person can be transferred alone, so a household at one site can have
     members at another; staff at the first site do not see them.
     """
-    members = Person.objects.exclude(status_id=MERGED_STATUS).prefetch_related("names").select_related("status")  # type: ignore[misc]
-    return Prefetch("members", queryset=access.scope(user, members, roles.PERSON_VIEW))
+    return access.scope(user, Person.objects.exclude(status_id=MERGED_STATUS), capability)  # type: ignore[misc]
+
+
+def household_members_visible(user: Any, household: Any, capability: str = roles.PERSON_VIEW) -> QuerySet[Person]:
+    """One household's members the user may see (:func:`members_visible`)."""
+    return members_visible(user, capability).filter(household=household)
+
+
+def visible_members(user: Any) -> Prefetch[Any]:
+    """Prefetch of each household's members the user may see (:func:`members_visible`), with names and status."""
+    members = members_visible(user).prefetch_related("names").select_related("status")
+    return Prefetch("members", queryset=members)
 
 
 def household_get(
@@ -102,6 +112,11 @@ def names_table(person: Person) -> list[dict[str, Any]]:
         if cells:
             rows.append({"part": part, "label": NamePart(part).label, "cells": [cells.get(s.value) for s in Script]})
     return rows
+
+
+def restricted_need_codes() -> set[str]:
+    """The specific-need codes only the protection roles may see or record (LP-RP, TR, SV, SM-MI…)."""
+    return set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
 
 
 def visible_need_codes(user: Any, obj: Any = None) -> QuerySet[NeedCode]:

@@ -89,9 +89,7 @@ def _person_context(request: HttpRequest, person: Any) -> dict[str, Any]:
             [
                 m
                 # Only members at the reader's sites (a member may have been transferred alone).
-                for m in access.scope(
-                    user, person.household.members.exclude(status_id=selectors.MERGED_STATUS), roles.PERSON_VIEW
-                ).prefetch_related("names")
+                for m in selectors.household_members_visible(user, person.household).prefetch_related("names")
                 if m.pk != person.pk
             ]
             if person.household_id

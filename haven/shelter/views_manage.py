@@ -148,8 +148,18 @@ def _resident_choices(site: Any) -> list[tuple[str, str]]:
     ]
 
 
-def _named(transfer: Any, site: Any) -> bool:
-    return transfer.person.site_id == site.pk or transfer.status != TransferStatus.PLANNED
+def _transfer_row(transfer: Any, site: Any) -> dict[str, Any]:
+    """A row of the transfers page.
+
+    A planned transfer of a person no longer held by this site (a merge
+    re-pointed it) names no one; it can only be cancelled. A transfer done
+    is this site's own record of whom it sent where, and stays named.
+    """
+    if transfer.person.site_id == site.pk or transfer.status != TransferStatus.PLANNED:
+        name, number = selectors.person_display_name(transfer.person), transfer.person.registration_number
+    else:
+        name, number = "—", ""
+    return {"transfer": transfer, "name": name, "registration_number": number}
 
 
 @login_required
@@ -181,17 +191,7 @@ def transfers(request: HttpRequest, site_id: uuid.UUID) -> HttpResponse:
             else:
                 messages.success(request, _("Transfer planned."))
                 return redirect("shelter:transfers", site_id=site.pk)
-    rows = [
-        {
-            "transfer": t,
-            # A planned transfer of a person no longer held by this site (a merge
-            # re-pointed it) names no one; it can only be cancelled. A transfer done
-            # is this site's own record of whom it sent where, and stays named.
-            "name": selectors.person_display_name(t.person) if _named(t, site) else "—",
-            "registration_number": t.person.registration_number if _named(t, site) else "",
-        }
-        for t in selectors.transfers(site=site)
-    ]
+    rows = [_transfer_row(t, site) for t in selectors.transfers(site=site)]
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=site, purpose="transfer list")
     return render(
         request,

@@ -130,9 +130,9 @@ def _attention(user: Any, today: datetime.date) -> dict[str, Any]:
     pending = Proposal.objects.filter(assessment__case=OuterRef("pk"), status=ProposalStatus.PROPOSED)
     # A proposed need the user may not see (a protection risk) does not count: the
     # badge would point at something the case page does not show them.
-    from haven.registry.models import NeedCode
+    from haven.registry.selectors import restricted_need_codes
 
-    restricted = NeedCode.objects.filter(restricted=True).values("code")
+    restricted = restricted_need_codes()
     pending = pending.filter(
         Q(assessment__case__site__in=sites_with(user, roles.NEEDS_PROTECTION_VIEW))
         | ~(Q(need_code__in=restricted) | Q(need_code__startswith="LP"))
@@ -202,9 +202,9 @@ def hidden_need_codes(user: Any, case: Case) -> set[str] | None:
     """
     if may(user, roles.NEEDS_PROTECTION_VIEW, case):
         return None
-    from haven.registry.models import NeedCode
+    from haven.registry.selectors import restricted_need_codes
 
-    return set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
+    return restricted_need_codes()
 
 
 def need_hidden(need_code: str, hidden: set[str] | None) -> bool:

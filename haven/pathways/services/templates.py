@@ -42,9 +42,9 @@ def _check_needs(spec: TemplateSpec, source: str) -> None:
     would tell every role that sees pathways what only the protection roles
     may know.
     """
-    from haven.registry.models import NeedCode
+    from haven.registry.selectors import restricted_need_codes
 
-    restricted = set(NeedCode.objects.filter(restricted=True).values_list("code", flat=True))
+    restricted = restricted_need_codes()
     errors = [
         f"{source}: step “{step.code}”: "
         + _("applies_to.needs may not name the restricted need “%(code)s”: the step would reveal it.") % {"code": code}
