@@ -89,7 +89,13 @@ def _hold_suggestions(page) -> list:
     return held
 
 
-def _release(held: list) -> None:
+def _release(page, held: list) -> None:
+    """Let the held requests through, once the one just asked for has been held (it may still be on its way)."""
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no transliteration request was made"
     while held:
         route = held.pop(0)
         route.fulfill(response=route.fetch())
@@ -107,7 +113,7 @@ def test_a_late_suggestion_never_mixes_with_what_the_officer_types(page, live_se
     page.press("#id_form-0-given_ar", "Tab")
     expect(page.locator("#id_form-0-given_la")).to_be_focused()
     page.keyboard.type("Mahaa")
-    _release(held)
+    _release(page, held)
     expect(page.locator("#id_form-0-given_cy")).to_have_value("Маха")  # the untouched field is filled
     expect(page.locator("#id_form-0-given_la")).to_have_value("Mahaa")
     assert not _has_class(page.locator("#id_form-0-given_la"), "is-suggested")
@@ -116,7 +122,7 @@ def test_a_late_suggestion_never_mixes_with_what_the_officer_types(page, live_se
     page.fill("#id_form-0-family_ar", "المحمد")
     page.press("#id_form-0-family_ar", "Tab")
     expect(page.locator("#id_form-0-family_la")).to_be_focused()
-    _release(held)
+    _release(page, held)
     expect(page.locator("#id_form-0-family_la")).not_to_have_value("")
     assert _has_class(page.locator("#id_form-0-family_la"), "is-suggested")
     page.keyboard.type("Al-Muhammad")
@@ -125,7 +131,7 @@ def test_a_late_suggestion_never_mixes_with_what_the_officer_types(page, live_se
     # Once typed in, a field is left alone by later suggestions.
     page.fill("#id_form-0-given_ar", "منى")
     page.press("#id_form-0-given_ar", "Tab")
-    _release(held)
+    _release(page, held)
     expect(page.locator("#id_form-0-given_cy")).to_have_value("Мона")  # still a suggestion: replaced
     expect(page.locator("#id_form-0-given_la")).to_have_value("Mahaa")
     expect(page.locator("#id_form-0-family_la")).to_have_value("Al-Muhammad")
