@@ -502,8 +502,10 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
         if "status_id" in changed and not locked.status.is_present:
             # A departed, deceased or transferred person frees their bed.
             from haven.shelter.services import stays_end_for_person
+            from haven.shelter.services_transfers import transfers_cancel_for_person
 
             stays_end_for_person(actor=actor, person=locked)
+            transfers_cancel_for_person(actor=actor, person=locked)
     return locked
 
 

@@ -74,7 +74,9 @@ def transfer_plan(
             raise ValidationError({"person": _("This person's case is closed: a transfer cannot be planned.")})
         if to_site is not None and to_site.pk == person.site_id:
             raise ValidationError({"to_site": _("The destination must be another site than the person's current one.")})
-        if Transfer.objects.filter(person=person, status=TransferStatus.PLANNED).exists():
+        # A planned transfer from another site (left on a record that a merge
+        # folded into this one) is that site's to cancel: it blocks nothing here.
+        if Transfer.objects.filter(person=person, status=TransferStatus.PLANNED, from_site_id=person.site_id).exists():
             raise ServiceError("transfer_exists", _("A transfer is already planned for this person."))
         transfer = Transfer(
             person=person,
@@ -123,11 +125,17 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
     at = at or timezone.now()
     with transaction.atomic():
         locked = (
-            Transfer.objects.select_for_update(of=("self",)).select_related("person", "to_site").get(pk=transfer.pk)
+            Transfer.objects.select_for_update(of=("self",))
+            .select_related("person", "person__status", "to_site")
+            .get(pk=transfer.pk)
         )
         if locked.status != TransferStatus.PLANNED:
             raise ValidationError(_("This transfer is already %(status)s.") % {"status": locked.get_status_display()})
         _ensure_still_at_sending_site(locked)
+        if not person_is_present(locked.person):
+            # Closed since the transfer was planned (departed, deceased): a closed
+            # case is not handed over, and its stay has already ended.
+            raise ValidationError(_("This person's case is closed: cancel this transfer."))
         if locked.to_site_id is not None and not locked.has_consent:
             raise ServiceError(
                 "consent_missing",
@@ -148,6 +156,24 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         locked.save(update_fields=["status", "completed_at"])
         _audit(actor, locked, AuditAction.UPDATE, ["status", "completed_at"])
     return locked
+
+
+def transfers_cancel_for_person(*, actor: Any, person: Person) -> int:
+    """Cancel the person's planned transfers: the entry point when a case closes.
+
+    The registry calls this, in its own transaction, when a person's status
+    becomes one that does not count as present, as it calls
+    ``stays_end_for_person``. Each cancellation is audited.
+    """
+    with transaction.atomic():
+        planned = list(
+            Transfer.objects.select_for_update().filter(person=person, status=TransferStatus.PLANNED).order_by("pk")
+        )
+        for transfer in planned:
+            transfer.status = TransferStatus.CANCELLED
+            transfer.save(update_fields=["status"])
+            _audit(actor, transfer, AuditAction.UPDATE, ["status"], purpose="case closed")
+    return len(planned)
 
 
 def transfer_cancel(*, actor: Any, transfer: Transfer) -> Transfer:

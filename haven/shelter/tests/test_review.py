@@ -200,3 +200,50 @@ def test_receiving_site_does_not_read_where_the_person_slept_at_the_sending_site
     presence = api.get(f"{API}/persons/{person.pk}/presence")
     assert presence.status_code == 200
     assert {event["site_id"] for event in presence.json()} == {str(personas.site_b.pk)}
+
+
+# --- A transfer and a case that closed, or a record merged away ---------------------
+
+
+def test_a_transfer_planned_before_the_case_closed_cannot_be_completed(personas):
+    # Planned, then the person left on their own: nothing is handed over, and
+    # the closing of the case cancels what was planned for it.
+    person = make_person(personas.site_a)
+    transfer = transfer_plan(
+        actor=personas.manager, person=person, planned_date=DAY, reason="x", to_site=personas.site_b
+    )
+    transfer = transfer_record_consent(actor=personas.manager, transfer=transfer, given_by="person")
+    Person.objects.filter(pk=person.pk).update(status_id="departed")  # closed without the registry's service
+    with pytest.raises(ValidationError, match="closed"):
+        transfer_complete(actor=personas.manager, transfer=transfer)
+    person.refresh_from_db()
+    transfer.refresh_from_db()
+    assert person.site_id == personas.site_a.pk and transfer.status == TransferStatus.PLANNED
+
+
+def test_closing_a_case_cancels_its_planned_transfer(personas):
+    from haven.registry.services import person_update
+
+    person = make_person(personas.site_a)
+    transfer = transfer_plan(
+        actor=personas.manager, person=person, planned_date=DAY, reason="x", to_site=personas.site_b
+    )
+    person_update(actor=personas.registrar, person=person, status="deceased")
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    assert AuditEvent.objects.filter(object_id=str(transfer.pk), purpose="case closed").exists()
+
+
+def test_a_merged_away_records_transfer_does_not_block_the_survivors(personas):
+    # The merge re-pointed site A's planned transfer to the survivor, held by B.
+    manager_b = make_user("manager_b", site=personas.site_b, role="manager")
+    merged = make_person(personas.site_a)
+    survivor = make_person(personas.site_b)
+    stale = transfer_plan(
+        actor=personas.manager, person=merged, planned_date=DAY, reason="x", to_region=personas.region
+    )
+    Transfer.objects.filter(pk=stale.pk).update(person=survivor)
+    fresh = transfer_plan(actor=manager_b, person=survivor, planned_date=DAY, reason="y", to_site=personas.site_a)
+    assert fresh.from_site_id == personas.site_b.pk
+    stale.refresh_from_db()
+    assert stale.status == TransferStatus.PLANNED  # site A's to cancel; it can no longer complete it
