@@ -313,7 +313,12 @@ def card_token(card: RegistrationCard) -> str:
 
 
 def card_verify(*, user: Any, token: str) -> tuple[str, RegistrationCard | None]:
-    """('valid'|'revoked'|'invalid'|'unknown', card). Logged-in staff at the card's site only."""
+    """('valid'|'revoked'|'closed'|'invalid'|'unknown', card). Logged-in staff at the card's site only.
+
+    'closed': the card is the current one, but the person's case is closed
+    (departed, deceased, transferred out of Haven); it verifies again if the
+    status is corrected back.
+    """
     try:
         data = signing.loads(token, salt=CARD_SALT)
         card_id = uuid.UUID(hex=str(data["c"]))
@@ -322,7 +327,10 @@ def card_verify(*, user: Any, token: str) -> tuple[str, RegistrationCard | None]
         return "invalid", None
     card = (
         access.scope(
-            user, RegistrationCard.objects.select_related("person"), roles.PERSON_VIEW, site_field="person__site"
+            user,
+            RegistrationCard.objects.select_related("person", "person__status"),
+            roles.PERSON_VIEW,
+            site_field="person__site",
         )
         .filter(pk=card_id, version=version)
         .first()
@@ -332,8 +340,11 @@ def card_verify(*, user: Any, token: str) -> tuple[str, RegistrationCard | None]
     audit_record(actor=user, action=AuditAction.VIEW, obj=card, fields=["verify"], purpose="card verification")
     # A card left on a record merged into another names a record that no longer stands on its own:
     # the person's valid card is the surviving record's, so this one no longer verifies.
-    replaced = card.revoked_at is not None or card.person.status_id == MERGED_STATUS
-    return ("revoked" if replaced else "valid"), card
+    if card.revoked_at is not None or card.person.status_id == MERGED_STATUS:
+        return "revoked", card
+    if not card.person.status.is_present:
+        return "closed", card
+    return "valid", card
 
 
 def current_card(*, person: Person) -> RegistrationCard | None:

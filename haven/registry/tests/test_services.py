@@ -151,6 +151,22 @@ def test_reissued_card_invalidates_old_token(personas):
     assert p.registration_number not in old
 
 
+def test_the_card_of_a_closed_case_no_longer_verifies(personas):
+    # A card of someone who departed or died must not vouch for whoever holds it.
+    from django.urls import reverse
+
+    from haven.registry.selectors import card_token, card_verify
+
+    p = person(personas.registrar, personas.site_a)
+    token = card_token(services.card_issue(actor=personas.registrar, person=p))
+    services.person_update(actor=personas.registrar, person=p, status="deceased")
+    assert card_verify(user=personas.caseworker, token=token)[0] == "closed"
+    page = personas.client("registrar").post(reverse("registry:verify_form"), {"token": token}).content.decode()
+    assert "no longer valid" in page and "Valid card" not in page
+    services.person_update(actor=personas.registrar, person=p, status="active")  # a status set by mistake
+    assert card_verify(user=personas.caseworker, token=token)[0] == "valid"
+
+
 def test_person_update_and_status(personas):
     p = person(personas.registrar, personas.site_a)
     services.person_update(actor=personas.registrar, person=p, status="departed", profession="Teacher")
