@@ -254,6 +254,8 @@ CSRF_COOKIE_HTTPONLY = True
 _SECURE = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = env_bool("HAVEN_SSL_REDIRECT", _SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("HAVEN_BEHIND_PROXY", False) else None
+# Keep the proxy's X-Request-ID (haven.audit.middleware); only if the proxy overwrites the client's.
+HAVEN_TRUST_REQUEST_ID = env_bool("HAVEN_TRUST_REQUEST_ID", False)
 SESSION_COOKIE_SECURE = _SECURE
 CSRF_COOKIE_SECURE = _SECURE
 SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 31_536_000 if _SECURE else 0)
