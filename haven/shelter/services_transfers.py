@@ -2,10 +2,11 @@
 
 A transfer is planned with a date, a destination and a reason. Completing
 it ends the person's stay; when the destination is a site in Haven, the
-case moves there (``registry.services.person_move_site`` and the open
-support case with ``support.services.cases_move_site``, in the same
-transaction) only if the person's consent to the handover is recorded on
-the transfer.
+case moves there (``registry.services.person_move_site``, and the support
+records with ``support.services.cases_move_site``: open case, sessions,
+examinations, referrals, the household's case when the last member leaves;
+in the same transaction) only if the person's consent to the handover is
+recorded on the transfer.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         stays_end_for_person(actor=actor, person=locked.person, reason=StayEndReason.TRANSFER, at=at)
         if locked.to_site is not None:
             person_move_site(actor=actor, person=locked.person, site=locked.to_site, reason="transfer")
-            # The open support case follows the person, so that the receiving
-            # site's caseworkers see it and the sending site's no longer do.
+            # The support records follow the person, so that the receiving
+            # site's caseworkers see them and the sending site's no longer do.
             cases_move_site(actor=actor, person=locked.person, site=locked.to_site)
         locked.status = TransferStatus.COMPLETED
         locked.completed_at = at

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,8 @@ from haven.support.models import (
     Goal,
     MedicalExam,
     Priority,
+    Referral,
+    ReferralStatus,
     Session,
     SessionType,
 )
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 MEDICAL_STEP_CODES = ("medical-exam", "health-exam")
 # The pathway's result values for the examination flag.
 PATHWAY_RESULT: dict[str, str] = {ExamResult.CLEARED: "cleared", ExamResult.FOLLOW_UP: "follow-up"}
+# Referral statuses nothing follows (``services_referrals.TRANSITIONS`` leads nowhere from them).
+REFERRAL_FINISHED = (ReferralStatus.DECLINED, ReferralStatus.DONE)
 
 
 # --- Cases ----------------------------------------------------------------
@@ -193,21 +198,70 @@ def case_flag_remove(*, actor: Any, flag: CaseFlag) -> CaseFlag:
 
 
 def cases_move_site(*, actor: Any, person: Any, site: Any) -> int:
-    """Move the open case(s) and sessions of a person to their new site (after a transfer)."""
+    """Move a person's support records to ``site`` after a transfer; the number of open cases moved.
+
+    Called by ``shelter.services_transfers.transfer_complete`` once the person
+    is at ``site`` (their consent to the handover is on the transfer). In one
+    transaction, with one audit event that has counts only:
+
+    - the person's open case, their sessions and all their medical
+      examinations move (continuity of care);
+    - the household's open case moves only when no present member of the
+      household (other than this person) is left at the case's site: the
+      person was the last one. Otherwise it stays with the rest of the
+      household;
+    - the person's referrals move, except finished ones (declined or done);
+      a referral of a case that moves goes with it whatever its status (if it
+      was made at that case's site). A finished referral of a case that stays
+      is the sending site's record of its own work;
+    - disclosure records never move: they are the sending site's legal record
+      of what it disclosed, and to whom.
+    """
+    from haven.registry.models import Person
+
     with transaction.atomic():
-        cases = Case.objects.filter(person=person, closed_at__isnull=True)
-        count = cases.update(site=site)
+        own = list(Case.objects.select_for_update().filter(person=person, closed_at__isnull=True).exclude(site=site))
+        household: list[Case] = []
+        if person.household_id is not None:
+            candidates = Case.objects.select_for_update().filter(
+                household_id=person.household_id, closed_at__isnull=True
+            )
+            for case in candidates.exclude(site=site):
+                remains = Person.objects.filter(
+                    household_id=person.household_id, site_id=case.site_id, status__is_present=True
+                ).exclude(pk=person.pk)
+                if not remains.exists():
+                    household.append(case)
+        moved = own + household
+        follows = Q(person=person) & ~Q(status__in=REFERRAL_FINISHED)
+        for case in moved:  # before the cases move: a referral goes with its case from the case's site
+            follows |= Q(case_id=case.pk, site_id=case.site_id)
+        referrals = Referral.objects.filter(follows).exclude(site=site).update(site=site)
+        Case.objects.filter(pk__in=[case.pk for case in moved]).update(site=site)
         sessions = Session.objects.filter(person=person).exclude(site=site).update(site=site)
-        # Moving sessions changes who may see them: logged even when no case moved.
-        if count or sessions:
+        exams = MedicalExam.objects.filter(person=person).exclude(site=site).update(site=site)
+        # Moving records changes who may see them: logged whenever anything moved.
+        if moved or sessions or exams or referrals:
             audit_record(
                 actor=actor,
                 action=AuditAction.UPDATE,
                 obj=person,
-                fields=["support_case.site", "support_session.site"],
-                values={"to_site": str(site.pk), "cases": count, "sessions": sessions},
+                fields=[
+                    "support_case.site",
+                    "support_session.site",
+                    "support_medicalexam.site",
+                    "support_referral.site",
+                ],
+                values={
+                    "to_site": str(site.pk),
+                    "cases": len(own),
+                    "household_cases": len(household),
+                    "sessions": sessions,
+                    "exams": exams,
+                    "referrals": referrals,
+                },
             )
-    return count
+    return len(moved)
 
 
 # --- Case plan ------------------------------------------------------------
