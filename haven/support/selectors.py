@@ -132,10 +132,9 @@ def _attention(user: Any, today: datetime.date) -> dict[str, Any]:
     # badge would point at something the case page does not show them.
     from haven.registry.selectors import restricted_need_codes
 
-    restricted = restricted_need_codes()
     pending = pending.filter(
         Q(assessment__case__site__in=sites_with(user, roles.NEEDS_PROTECTION_VIEW))
-        | ~(Q(need_code__in=restricted) | Q(need_code__startswith="LP"))
+        | ~hidden_need_q(restricted_need_codes())
     )
     waiting = Referral.objects.filter(
         case=OuterRef("pk"), status=ReferralStatus.SENT, sent_at__lt=timezone.now() - datetime.timedelta(days=14)
@@ -207,11 +206,20 @@ def hidden_need_codes(user: Any, case: Case) -> set[str] | None:
     return restricted_need_codes()
 
 
+HIDDEN_NEED_PREFIX = "LP"
+"""Every legal and physical protection code counts as restricted in support, not only the registry's restricted ones."""
+
+
 def need_hidden(need_code: str, hidden: set[str] | None) -> bool:
-    """True when ``need_code`` is one the user may not see (every LP code counts as restricted here)."""
+    """True when ``need_code`` is one the user may not see: the rule of :func:`hidden_need_q`, in Python."""
     if hidden is None or not need_code:
         return False
-    return need_code in hidden or need_code.startswith("LP")
+    return need_code in hidden or need_code.startswith(HIDDEN_NEED_PREFIX)
+
+
+def hidden_need_q(hidden: set[str], field: str = "need_code") -> Q:
+    """The rows whose ``field`` is a need code hidden from a user without the protection right."""
+    return Q(**{f"{field}__in": hidden}) | Q(**{f"{field}__startswith": HIDDEN_NEED_PREFIX})
 
 
 def assessment_answers_visible(assessment: Assessment, hidden: set[str] | None) -> dict[str, bool]:
