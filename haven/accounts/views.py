@@ -16,8 +16,11 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from haven.accounts import two_factor
-from haven.accounts.forms import LoginForm, TotpConfirmForm
+from haven.accounts.forms import EnrolmentCodeForm, LoginForm, TotpConfirmForm
 from haven.accounts.services import login_otp_failed
+
+# The session's user gave a valid enrolment code and may set up an authenticator.
+ENROL_SESSION_KEY = "haven_2fa_enrol"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -78,14 +81,43 @@ def locked_out(request: HttpRequest, response: Any = None, credentials: Any = No
     )
 
 
+def _needs_enrolment_code(request: HttpRequest, user: Any) -> bool:
+    """Where two-factor is enforced, a first enrolment takes a code from an administrator.
+
+    Otherwise whoever knows the password could enrol their own
+    authenticator and keep the account: at once for an account that must
+    use two-factor, and later for one that enrols voluntarily and is then
+    given a role that needs it. Without enforcement (demo, development)
+    enrolment takes none.
+    """
+    return bool(settings.HAVEN_REQUIRE_2FA) and request.session.get(ENROL_SESSION_KEY) != str(user.pk)
+
+
+def _enrolment_code_step(request: HttpRequest, user: Any) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.enrolment_code_redeem(user=user, code=form.cleaned_data["code"]):
+            request.session[ENROL_SESSION_KEY] = str(user.pk)
+            return redirect("accounts:two_factor")
+        # A guessed enrolment code is a failed login, like a guessed TOTP code.
+        login_otp_failed(request=request, user=user)
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return locked_out(request, None, {})
+        form.add_error("code", _("That enrolment code is not right, has expired or has been used already."))
+    return render(request, "accounts/two_factor.html", {"code_form": form, "needs_code": True})
+
+
 @login_required
 def two_factor_view(request: HttpRequest) -> HttpResponse:
-    """Set up TOTP (first time) or confirm a code (later sessions)."""
+    """Set up TOTP (first time, after an enrolment code if required) or confirm a code (later sessions)."""
     user = request.user
     if user.is_verified():  # type: ignore[union-attr]
         return redirect("home")
-    form = TotpConfirmForm(request.POST or None)
     confirmed = user_has_device(user)
+    if not confirmed and _needs_enrolment_code(request, user):
+        return _enrolment_code_step(request, user)
+    form = TotpConfirmForm(request.POST or None)
     device = None if confirmed else two_factor.pending_device(user=user)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["otp"]
@@ -94,6 +126,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         else:
             matched = two_factor.device_confirm(actor=user, device=device, token=token)  # type: ignore[arg-type]
         if matched is not None:
+            request.session.pop(ENROL_SESSION_KEY, None)
             otp_login(request, matched)
             return redirect("home")
         if confirmed:

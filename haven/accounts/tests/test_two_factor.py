@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.models import EnrolmentCode
+from haven.accounts.two_factor import enrolment_code_issue
 from haven.audit.models import AuditAction, AuditEvent
 from haven.lib.testing.personas import PASSWORD
 
@@ -30,6 +35,16 @@ def device(personas) -> TOTPDevice:
 
 def _login(client: Client, username: str, otp: str = ""):
     return client.post("/accounts/login/", {"username": username, "password": PASSWORD, "otp": otp})
+
+
+def _secret(html: str) -> str:
+    return re.search(r'<code class="ltr-data">([A-Z2-7=]+)</code>', html).group(1)
+
+
+def _enrol(client: Client, username: str, code: str):
+    """Log in with the password and give the enrolment code; the set-up page (or the refusal)."""
+    assert _login(client, username).status_code == 302
+    return client.post(TWO_FACTOR_URL, {"code": code}, follow=True)
 
 
 def test_user_with_device_must_give_the_code(client, device):
@@ -71,7 +86,39 @@ def test_production_sends_ombudsman_and_admin_to_two_factor(client, personas, ro
         assert response["Location"] == TWO_FACTOR_URL
     page = client.get(TWO_FACTOR_URL)
     assert page.status_code == 200
-    assert "<svg" in page.content.decode()  # the QR code, inline, no external image
+    assert "Ask an administrator for an enrolment code" in page.content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+@pytest.mark.parametrize("role", ["ombudsman", "admin"])
+def test_the_password_alone_does_not_enrol_an_authenticator(client, personas, role):
+    """Whoever knows the password of an unenrolled account sees no secret and no QR code."""
+    assert _login(client, role).status_code == 302
+    page = client.get(TWO_FACTOR_URL)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="code"' in html
+    assert "<svg" not in html
+    assert '<code class="ltr-data">' not in html  # no key to type in
+    # Nor by posting a TOTP code straight away.
+    response = client.post(TWO_FACTOR_URL, {"otp": "123456"})
+    assert "<svg" not in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=getattr(personas, role)).exists()
+    assert client.get("/").status_code == 302
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_wrong_enrolment_code_counts_as_a_failed_login(personas):
+    client = Client()
+    assert _login(client, "ombudsman").status_code == 302
+    responses = [client.post(TWO_FACTOR_URL, {"code": "AAAAA-AAAAA"}) for _ in range(5)]
+    assert "That enrolment code is not right" in responses[0].content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, actor_name="ombudsman").count() == 5
+    assert not TOTPDevice.objects.filter(user=personas.ombudsman).exists()
+    # The guesses lock the account, as a wrong password or TOTP code does.
+    assert responses[-1].status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert _login(Client(), "ombudsman").status_code == 429
 
 
 @override_settings(HAVEN_REQUIRE_2FA=True)
@@ -91,9 +138,16 @@ def test_demo_mode_does_not_enforce_two_factor(client, personas):
 def test_setup_flow_confirms_a_device_and_unlocks_the_pages(client, personas):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
+        code = enrolment_code_issue(actor="test", user=personas.ombudsman)
         _login(client, "ombudsman")
+        assert not TOTPDevice.objects.filter(user=personas.ombudsman).exists()
+        # Typed in lower case, without the dash, with spaces round it.
+        given = client.post(TWO_FACTOR_URL, {"code": f" {code.replace('-', '').lower()} "})
+        assert given.status_code == 302
+        assert given["Location"] == TWO_FACTOR_URL
         page = client.get(TWO_FACTOR_URL)
-        secret = re.search(r'<code class="ltr-data">([A-Z2-7=]+)</code>', page.content.decode()).group(1)
+        assert "<svg" in page.content.decode()  # the QR code, inline, no external image
+        secret = _secret(page.content.decode())
         device = TOTPDevice.objects.get(user=personas.ombudsman, confirmed=False)
         assert base64.b32decode(secret) == device.bin_key  # the key for apps without a camera
         # A wrong code keeps the page, with a message.
@@ -179,3 +233,146 @@ def test_wrong_code_on_the_two_factor_page_counts_as_a_failed_login(personas):
     # The codes guessed lock the account, as at the login page.
     with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
         assert _login(Client(), "admin", code_for(device)).status_code == 429
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_an_enrolment_code_works_once(personas):
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", code)
+    assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+    assert EnrolmentCode.objects.get().used_at is not None
+    # A new session (the set-up not finished, or someone else): the code is spent.
+    again = _enrol(Client(), "ombudsman", code)
+    assert "That enrolment code is not right" in again.content.decode()
+    assert "<svg" not in again.content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_an_expired_enrolment_code_is_refused(personas):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman, hours=72)
+    with time_machine.travel(start + dt.timedelta(hours=72, seconds=1), tick=False):
+        response = _enrol(Client(), "ombudsman", code)
+        assert "That enrolment code is not right" in response.content.decode()
+        assert not TOTPDevice.objects.filter(user=personas.ombudsman).exists()
+    with time_machine.travel(start + dt.timedelta(hours=71), tick=False):
+        assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_new_enrolment_code_replaces_the_old_one(personas):
+    old = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    new = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    assert "That enrolment code is not right" in _enrol(Client(), "ombudsman", old).content.decode()
+    assert "<svg" in _enrol(Client(), "ombudsman", new).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_code_for_another_user_does_not_work(personas):
+    code = enrolment_code_issue(actor=personas.admin, user=personas.admin)
+    assert "That enrolment code is not right" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_key_shown_before_the_code_is_discarded(personas):
+    """A device left unconfirmed (its key seen by whoever knew the password) is not reused."""
+    stale = TOTPDevice.objects.create(user=personas.ombudsman, name="authenticator", confirmed=False)
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    html = _enrol(Client(), "ombudsman", code).content.decode()
+    device = TOTPDevice.objects.get(user=personas.ombudsman, confirmed=False)
+    assert device.pk != stale.pk
+    assert base64.b32decode(_secret(html)) == device.bin_key
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_enrolment_codes_are_not_stored_or_audited_in_clear(personas):
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    stored = EnrolmentCode.objects.get()
+    bare = code.replace("-", "")
+    assert stored.code_hash != code
+    assert bare not in stored.code_hash
+    assert stored.created_by == personas.admin
+    _enrol(Client(), "ombudsman", code)
+    events = AuditEvent.objects.filter(object_id=str(personas.ombudsman.pk), fields=["two_factor_enrolment_code"])
+    assert [e.action for e in events.order_by("seq")] == [AuditAction.CREATE, AuditAction.UPDATE]
+    for event in AuditEvent.objects.all():
+        dumped = json.dumps(event.values)
+        assert code not in dumped
+        assert bare not in dumped
+
+
+@override_settings(HAVEN_REQUIRE_2FA=False)
+def test_voluntary_enrolment_needs_no_code(client, personas):
+    assert _login(client, "admin").status_code == 302
+    assert "<svg" in client.get(TWO_FACTOR_URL).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_voluntary_enrolment_in_production_also_needs_a_code(client, personas):
+    # A device enrolled with the password alone would stay valid once the account is given a role that needs it.
+    assert _login(client, "caseworker").status_code == 302
+    assert client.get("/").status_code == 200  # not forced: a caseworker's role does not need two-factor
+    page = client.get(TWO_FACTOR_URL).content.decode()
+    assert "<svg" not in page and not TOTPDevice.objects.filter(user=personas.caseworker).exists()
+    code = enrolment_code_issue(actor=personas.admin, user=personas.caseworker)
+    assert "<svg" in _enrol(Client(), "caseworker", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_command_prints_a_code_that_works(personas):
+    out = StringIO()
+    call_command("two_factor_code", "ombudsman", "--hours", "2", stdout=out)
+    code = re.search(r"Enrolment code for ombudsman: ([A-Z2-9]{5}-[A-Z2-9]{5})", out.getvalue()).group(1)
+    assert "Works once, until" in out.getvalue()
+    stored = EnrolmentCode.objects.get()
+    assert stored.created_by is None
+    assert stored.expires_at - stored.created_at == dt.timedelta(hours=2)
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, fields=["two_factor_enrolment_code"])
+    assert event.actor is None
+    assert event.actor_name == "two_factor_code"
+    assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+def test_the_command_refuses_an_unknown_user(db):
+    with pytest.raises(CommandError, match="No user with the username 'nobody'"):
+        call_command("two_factor_code", "nobody")
+    assert not EnrolmentCode.objects.exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_admin_issues_a_code_shown_once(personas):
+    admin = personas.admin
+    admin.is_staff = True
+    admin.is_superuser = True
+    admin.save()
+    client = personas.client("admin")  # with the second factor
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "issue_enrolment_code", "_selected_action": [str(personas.ombudsman.pk)]},
+        follow=True,
+    )
+    html = response.content.decode()
+    code = re.search(r"Enrolment code for ombudsman: ([A-Z2-9]{5}-[A-Z2-9]{5})", html).group(1)
+    assert EnrolmentCode.objects.get().created_by == admin
+    assert code not in client.get("/admin/accounts/user/").content.decode()  # shown once
+    assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_admin_issues_codes_one_user_at_a_time(personas):
+    admin = personas.admin
+    admin.is_staff = True
+    admin.is_superuser = True
+    admin.save()
+    client = personas.client("admin")
+    response = client.post(
+        "/admin/accounts/user/",
+        {
+            "action": "issue_enrolment_code",
+            "_selected_action": [str(personas.ombudsman.pk), str(personas.caseworker.pk)],
+        },
+        follow=True,
+    )
+    assert "Select exactly one user" in response.content.decode()
+    assert not EnrolmentCode.objects.exists()
