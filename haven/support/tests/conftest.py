@@ -50,3 +50,25 @@ def person(personas: Any) -> Any:
 @pytest.fixture
 def person_b(personas: Any) -> Any:
     return make_person(personas.site_b)
+
+
+@pytest.fixture
+def hospital(personas: Any) -> Any:
+    from haven.support.services_referrals import provider_create
+
+    return provider_create(actor="test", name="Perm Regional Hospital No. 2", kind="hospital")
+
+
+def refer(personas: Any, person: Any, provider: Any, **kw: Any) -> Any:
+    """A referral by the site A caseworker, with consent, sharing identity and medical data (``kw`` overrides)."""
+    from haven.support.services_referrals import referral_create
+
+    data: dict[str, Any] = {
+        "reason": "Chronic illness needs a specialist",
+        "consent_given": True,
+        "consent_given_by": "the person",
+        "data_shared": ["identity", "medical"],
+        "purpose": "Specialist appointment",
+    }
+    data.update(kw)
+    return referral_create(actor=personas.caseworker, person=person, provider=provider, **data)

@@ -14,16 +14,11 @@ from haven.support.services_referrals import (
     disclosure_record,
     provider_create,
     provider_update,
-    referral_create,
     referral_set_status,
 )
+from haven.support.tests.conftest import refer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hospital(personas: Any) -> ServiceProvider:
-    return provider_create(actor="test", name="Perm Regional Hospital No. 2", kind="hospital")
 
 
 @pytest.fixture
@@ -35,18 +30,6 @@ def embassy(personas: Any) -> ServiceProvider:
         is_origin_authority=True,
         country="SY",
     )
-
-
-def refer(personas: Any, person: Any, provider: ServiceProvider, **kw: Any) -> Referral:
-    data = {
-        "reason": "Chronic illness needs a specialist",
-        "consent_given": True,
-        "consent_given_by": "the person",
-        "data_shared": ["identity", "medical"],
-        "purpose": "Specialist appointment",
-    }
-    data.update(kw)
-    return referral_create(actor=personas.caseworker, person=person, provider=provider, **data)
 
 
 def test_referral_with_consent_is_in_the_disclosure_register(personas: Any, person: Any, hospital: Any) -> None:

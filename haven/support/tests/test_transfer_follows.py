@@ -17,8 +17,8 @@ from haven.audit.models import AuditEvent
 from haven.shelter.services_transfers import transfer_complete, transfer_plan, transfer_record_consent
 from haven.support import services
 from haven.support.models import Case, DisclosureRecord, MedicalExam, Referral, ReferralStatus, ServiceProvider
-from haven.support.services_referrals import provider_create, referral_create, referral_set_status
-from haven.support.tests.conftest import make_household, make_person
+from haven.support.services_referrals import referral_set_status
+from haven.support.tests.conftest import make_household, make_person, refer
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 6, 1)
@@ -31,23 +31,6 @@ def transfer(personas: Any, person: Any) -> None:
     )
     transfer_record_consent(actor=personas.manager, transfer=planned, given_by="person")
     transfer_complete(actor=personas.manager, transfer=planned)
-
-
-def refer(personas: Any, person: Any, provider: ServiceProvider, **kw: Any) -> Referral:
-    data: dict[str, Any] = {
-        "reason": "Chronic illness needs a specialist",
-        "consent_given": True,
-        "consent_given_by": "the person",
-        "data_shared": ["identity", "medical"],
-        "purpose": "Specialist appointment",
-    }
-    data.update(kw)
-    return referral_create(actor=personas.caseworker, person=person, provider=provider, **data)
-
-
-@pytest.fixture
-def hospital(personas: Any) -> ServiceProvider:
-    return provider_create(actor="test", name="Perm Regional Hospital No. 2", kind="hospital")
 
 
 def test_open_referral_leaves_the_sending_sites_list_and_reaches_the_receiving_site(
