@@ -39,6 +39,7 @@ def test_request_id_from_a_trusted_proxy_is_kept_when_in_a_proxys_form(client, d
     assert client.get("/api/v1/health", HTTP_X_REQUEST_ID=nginx)["X-Request-ID"] == nginx
     assert client.get("/api/v1/health", HTTP_X_REQUEST_ID=uuid_form)["X-Request-ID"] == uuid_form
     assert client.get("/api/v1/health", HTTP_X_REQUEST_ID="79123456789")["X-Request-ID"] != "79123456789"
+    assert client.get("/api/v1/health", HTTP_X_REQUEST_ID=nginx + "\n").status_code == 200  # not echoed back
 
 
 def test_session_and_csrf_cookies_are_http_only(client, personas):

@@ -534,6 +534,36 @@ def person_set_languages(*, actor: Any, person: Person, languages: Sequence[Lang
     return person
 
 
+TRANSFERRED_STATUS = "transferred"
+
+
+def person_transferred_out(*, actor: Any, person: Person) -> Person:
+    """Close the case of a person transferred out of Haven (to a region it does not run).
+
+    The record stays with the sending site, as its record of whom it sent
+    where, but the person no longer counts as present there, and their card
+    no longer verifies. The caller (shelter's transfer service) checked its
+    own right, ended the stay and completed the transfer.
+    """
+    ensure_not_merged(person)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.status_id == TRANSFERRED_STATUS:
+            return locked
+        old_status = locked.status_id
+        locked.status_id = TRANSFERRED_STATUS
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            fields=["status"],
+            values={"status": TRANSFERRED_STATUS, "from_status": str(old_status)},
+            purpose="transfer",
+        )
+    return locked
+
+
 def person_move_site(*, actor: Any, person: Person, site: Site, reason: str = "") -> Person:
     """Hand a person's case to another site (a transfer that has consent).
 

@@ -119,12 +119,17 @@ def transfer_record_consent(
 
 def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime | None = None) -> Transfer:
     """The person leaves: end the stay and, with consent, hand the case over."""
-    from haven.registry.services import person_move_site
+    from haven.registry.services import person_move_site, person_transferred_out
     from haven.shelter.services import stays_end_for_person
     from haven.support.services import cases_move_site
 
     at = at or timezone.now()
     with transaction.atomic():
+        # The person's row first, then the transfer's: the order in which a status
+        # change (person_update, then transfers_cancel_for_person) takes them, so
+        # the two cannot deadlock.
+        person_id = Transfer.objects.filter(pk=transfer.pk).values_list("person_id", flat=True).get()
+        Person.objects.select_for_update().filter(pk=person_id).exists()
         locked = (
             Transfer.objects.select_for_update(of=("self",))
             .select_related("person", "person__status", "to_site")
@@ -156,6 +161,17 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         locked.completed_at = at
         locked.save(update_fields=["status", "completed_at"])
         _audit(actor, locked, AuditAction.UPDATE, ["status", "completed_at"])
+        # Any other planned transfer (one another site left on a record merged into
+        # this one) is void now: it must not be completed later, with its old consent.
+        for stale in Transfer.objects.select_for_update().filter(
+            person_id=locked.person_id, status=TransferStatus.PLANNED
+        ):
+            stale.status = TransferStatus.CANCELLED
+            stale.save(update_fields=["status"])
+            _audit(actor, stale, AuditAction.UPDATE, ["status"], purpose="superseded")
+        if locked.to_site is None:
+            # Out of Haven: the case is closed at the sending site, which keeps the record.
+            person_transferred_out(actor=actor, person=locked.person)
     return locked
 
 

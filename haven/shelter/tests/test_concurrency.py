@@ -74,3 +74,48 @@ def test_one_person_given_two_transfers_at_once_gets_one(personas):
     results = _race(clients, payloads, "/api/v1/shelter/transfers")
     assert sorted(r.status_code for r in results) == [201, 400], [r.content for r in results]
     assert Transfer.objects.filter(person=person, status="planned").count() == 1
+
+
+def test_closing_a_case_while_its_transfer_completes_never_deadlocks(personas):
+    # A status change locks the person, then the transfers; completing a transfer
+    # takes them in the same order, so one waits for the other instead of both failing.
+    require_postgres()
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from haven.registry.models import Person
+    from haven.registry.services import person_update
+    from haven.shelter.models import Transfer, TransferStatus
+    from haven.shelter.services_transfers import transfer_complete, transfer_plan, transfer_record_consent
+
+    def attempt(call):
+        try:
+            call()
+            return "done"
+        except ValidationError:
+            return "refused"
+        except Exception as exc:  # a deadlock, say: the failure this test is about
+            return repr(exc)
+
+    for _ in range(5):
+        person = make_person(personas.site_a)
+        transfer = transfer_plan(
+            actor=personas.manager,
+            person=person,
+            planned_date=datetime.date(2025, 6, 1),
+            reason="x",
+            to_site=personas.site_b,
+        )
+        transfer = transfer_record_consent(actor=personas.manager, transfer=transfer, given_by="person")
+        results = at_once(
+            [
+                lambda p=person: attempt(lambda: person_update(actor=personas.registrar, person=p, status="departed")),
+                lambda t=transfer: attempt(lambda: transfer_complete(actor=personas.manager, transfer=t)),
+            ]
+        )
+        assert set(results) <= {"done", "refused"}, results
+        state = Transfer.objects.get(pk=transfer.pk).status
+        assert state in (TransferStatus.COMPLETED, TransferStatus.CANCELLED)
+        if state == TransferStatus.CANCELLED:  # the case closed first: nothing was handed over
+            assert Person.objects.get(pk=person.pk).site_id == personas.site_a.pk
