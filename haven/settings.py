@@ -200,6 +200,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # enforces it so that the demo logins work out of the box.
 HAVEN_REQUIRE_2FA = env_bool("HAVEN_REQUIRE_2FA", not (DEBUG or DEMO_MODE))
 OTP_TOTP_ISSUER = "Haven"
+# Should django-otp's device admin ever be registered again, it shows no keys (haven.accounts.admin unregisters it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 HAVEN_API_TOKEN_DAYS = env_int("HAVEN_API_TOKEN_DAYS", 30)
 

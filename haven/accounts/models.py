@@ -125,7 +125,9 @@ class EnrolmentCode(models.Model):
     """A one-time code, given out of band, that lets an account enrol its first authenticator.
 
     Only a keyed hash of the code is stored; the code itself is shown once
-    to whoever issued it.
+    to whoever issued it. Wrong guesses are counted on the code itself, not
+    only by the login lockout (which a successful password login resets), so
+    that a code expires after a few of them whatever the logins in between.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("user"))
@@ -136,6 +138,8 @@ class EnrolmentCode(models.Model):
     created_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Wrong codes entered while this one was live; at the limit it expires (see two_factor).
+    failures = models.PositiveSmallIntegerField(_("failed attempts"), default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

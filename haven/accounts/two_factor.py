@@ -4,6 +4,7 @@ An account that must use two-factor enrols its first authenticator only
 with a one-time enrolment code given out of band (by an administrator in
 the admin, or ``manage.py two_factor_code`` for the first administrator),
 so that the password alone cannot enrol an attacker's authenticator.
+A code expires after ``ENROLMENT_CODE_MAX_FAILURES`` wrong codes in total.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,6 +32,9 @@ from haven.audit.services import audit_record
 ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ENROLMENT_CODE_LENGTH = 10
 ENROLMENT_CODE_HOURS = 72
+# Wrong codes after which the user's live code expires. Counted on the code, since the
+# login lockout is reset by every successful password login (AXES_RESET_ON_SUCCESS).
+ENROLMENT_CODE_MAX_FAILURES = 5
 _HASH_SALT = "haven.accounts.two_factor.enrolment_code"
 
 
@@ -83,10 +88,13 @@ def enrolment_code_issue(*, actor: Any, user: User, hours: int = ENROLMENT_CODE_
     """A new one-time enrolment code for ``user``; returns it (shown once, never stored).
 
     Earlier unused codes of the user stop working. ``actor`` is the
-    administrator, or the name of the command that issued it.
+    administrator, or the name of the command that issued it. Who may issue
+    a code for whom (superusers, oneself) is the caller's check.
     """
     if hours < 1:
         raise ValueError("An enrolment code must be valid for at least one hour.")
+    if not user.is_active:
+        raise ValueError(f"The user {user.get_username()!r} is not active; no enrolment code is issued.")
     raw = "".join(secrets.choice(ENROLMENT_CODE_ALPHABET) for _ in range(ENROLMENT_CODE_LENGTH))
     now = timezone.now()
     with transaction.atomic():
@@ -125,6 +133,11 @@ def enrolment_code_redeem(*, user: User, code: str) -> bool:
 
     Any authenticator set up but not confirmed before is discarded, so the
     key shown next is new and seen only by whoever holds the code.
+
+    A wrong code counts against every live code of the user; one that
+    reaches ``ENROLMENT_CODE_MAX_FAILURES`` expires, and the user needs a
+    new one from an administrator. The count is committed: this returns
+    False rather than raising.
     """
     if not _normalise(code):
         return False
@@ -137,6 +150,7 @@ def enrolment_code_redeem(*, user: User, code: str) -> bool:
         # Compare every candidate, in constant time each.
         matches = [c for c in candidates if hmac.compare_digest(c.code_hash, digest)]
         if not matches:
+            _enrolment_code_failed(user=user, live=[c.pk for c in candidates], now=now)
             return False
         enrolment = matches[0]
         enrolment.used_at = now
@@ -152,10 +166,47 @@ def enrolment_code_redeem(*, user: User, code: str) -> bool:
     return True
 
 
+def _enrolment_code_failed(*, user: User, live: list[int], now: datetime) -> None:
+    """Count a wrong code against the user's live codes; expire those at the limit (audited)."""
+    if not live:
+        return
+    codes = EnrolmentCode.objects.filter(pk__in=live)
+    codes.update(failures=F("failures") + 1)
+    if codes.filter(failures__gte=ENROLMENT_CODE_MAX_FAILURES).update(expires_at=now):
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=user,
+            fields=["two_factor_enrolment_code"],
+            values={"two_factor_enrolment_code": "expired_after_failures"},
+        )
+
+
+def devices_remove(*, actor: Any, user: User) -> int:
+    """Delete every authenticator of ``user`` (a lost phone); returns how many there were.
+
+    The user then needs a new enrolment code to set up another one. Who
+    may do this for whom is the caller's check.
+    """
+    with transaction.atomic():
+        _, deleted = TOTPDevice.objects.filter(user=user).delete()
+        removed = deleted.get(TOTPDevice._meta.label, 0)
+        if removed:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=user,
+                fields=["two_factor"],
+                values={"two_factor": "removed", "devices": removed},
+            )
+    return removed
+
+
 __all__ = [
     "device_confirm",
     "device_qr_svg",
     "device_secret",
+    "devices_remove",
     "enrolment_code_expiry",
     "enrolment_code_format",
     "enrolment_code_issue",

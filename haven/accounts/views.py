@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -96,6 +97,11 @@ def _needs_enrolment_code(request: HttpRequest, user: Any) -> bool:
 def _enrolment_code_step(request: HttpRequest, user: Any) -> HttpResponse:
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # A session opened before the account was locked redeems nothing: the
+        # lockout is checked here, not only when the password is given.
+        if AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()}):
+            logout(request)
+            return locked_out(request, None, {})
         if two_factor.enrolment_code_redeem(user=user, code=form.cleaned_data["code"]):
             request.session[ENROL_SESSION_KEY] = str(user.pk)
             return redirect("accounts:two_factor")

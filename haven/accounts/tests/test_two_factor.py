@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import EnrolmentCode
-from haven.accounts.two_factor import enrolment_code_issue
+from haven.accounts.two_factor import ENROLMENT_CODE_MAX_FAILURES, enrolment_code_issue
 from haven.audit.models import AuditAction, AuditEvent
 from haven.lib.testing.personas import PASSWORD
 
@@ -376,3 +377,223 @@ def test_the_admin_issues_codes_one_user_at_a_time(personas):
     )
     assert "Select exactly one user" in response.content.decode()
     assert not EnrolmentCode.objects.exists()
+
+
+WRONG_ENROLMENT_CODE = "AAAAA-AAAAA"
+
+
+def _superuser_client(personas) -> Client:
+    admin = personas.admin
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    return personas.client("admin")  # with the second factor
+
+
+def _staff_client_without_superuser_rights(personas) -> Client:
+    staff = personas.caseworker
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(
+        Permission.objects.get(codename="change_user", content_type__app_label="accounts"),
+        Permission.objects.get(codename="view_user", content_type__app_label="accounts"),
+    )
+    return personas.client("caseworker")  # with the second factor
+
+
+def _unenrolled_superuser(personas):
+    root = personas.outsider
+    root.is_staff = root.is_superuser = True
+    root.save()
+    return root
+
+
+def _user_action(client: Client, action: str, *users) -> str:
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": action, "_selected_action": [str(user.pk) for user in users]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_an_enrolment_code_expires_after_five_wrong_codes_whatever_the_logins_between(personas):
+    # Each password login resets the lockout's count (AXES_RESET_ON_SUCCESS), so
+    # four guesses per login would otherwise go on for ever.
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    for _ in range(4):
+        client = Client()
+        assert _login(client, "ombudsman").status_code == 302
+        for _ in range(4):
+            client.post(TWO_FACTOR_URL, {"code": WRONG_ENROLMENT_CODE})
+    stored = EnrolmentCode.objects.get()
+    assert stored.failures == ENROLMENT_CODE_MAX_FAILURES == 5
+    assert stored.expires_at <= timezone.now()
+    assert stored.used_at is None
+    # Even the right code is refused now: the user needs a new one from an administrator.
+    response = _enrol(Client(), "ombudsman", code)
+    assert "That enrolment code is not right" in response.content.decode()
+    assert "<svg" not in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=personas.ombudsman).exists()
+    event = AuditEvent.objects.filter(fields=["two_factor_enrolment_code"], action=AuditAction.UPDATE).get()
+    assert event.values == {"two_factor_enrolment_code": "expired_after_failures"}
+    new = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    assert "<svg" in _enrol(Client(), "ombudsman", new).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_an_enrolment_code_still_works_after_fewer_than_five_wrong_codes(personas):
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    for _ in range(2):
+        client = Client()
+        assert _login(client, "ombudsman").status_code == 302
+        client.post(TWO_FACTOR_URL, {"code": WRONG_ENROLMENT_CODE})
+        client.post(TWO_FACTOR_URL, {"code": WRONG_ENROLMENT_CODE})
+    assert EnrolmentCode.objects.get().failures == 4
+    assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_locked_account_cannot_redeem_a_code_in_an_older_session(personas):
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    early = Client()
+    assert _login(early, "ombudsman").status_code == 302  # opened before the lockout
+    guesser = Client()
+    assert _login(guesser, "ombudsman").status_code == 302
+    for _ in range(5):
+        guesser.post(TWO_FACTOR_URL, {"code": WRONG_ENROLMENT_CODE})
+    assert _login(Client(), "ombudsman").status_code == 429
+    # A fresh code (the guessed one expired) does not help the older session either.
+    code = enrolment_code_issue(actor=personas.admin, user=personas.ombudsman)
+    response = early.post(TWO_FACTOR_URL, {"code": code})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in early.session
+    assert not EnrolmentCode.objects.filter(used_at__isnull=False).exists()
+    assert not TOTPDevice.objects.filter(user=personas.ombudsman).exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_staff_without_superuser_rights_cannot_issue_a_code_for_a_superuser(personas):
+    root = _unenrolled_superuser(personas)
+    html = _user_action(_staff_client_without_superuser_rights(personas), "issue_enrolment_code", root)
+    assert "Only a superuser can do this for a superuser." in html
+    assert not EnrolmentCode.objects.filter(user=root).exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_staff_without_superuser_rights_issue_codes_for_other_staff(personas):
+    html = _user_action(_staff_client_without_superuser_rights(personas), "issue_enrolment_code", personas.ombudsman)
+    assert "Enrolment code for ombudsman:" in html
+    assert EnrolmentCode.objects.filter(user=personas.ombudsman).exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_a_superuser_issues_a_code_for_another_superuser(personas):
+    root = _unenrolled_superuser(personas)
+    assert "Enrolment code for outsider:" in _user_action(_superuser_client(personas), "issue_enrolment_code", root)
+    assert EnrolmentCode.objects.filter(user=root).exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_admin_cannot_issue_a_code_for_themself(personas):
+    client = _superuser_client(personas)
+    html = _user_action(client, "issue_enrolment_code", personas.admin)
+    assert "You cannot do this for your own account." in html
+    assert not EnrolmentCode.objects.exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_admin_refuses_a_code_for_an_inactive_user_like_the_command(personas):
+    target = personas.ombudsman
+    target.is_active = False
+    target.save()
+    html = _user_action(_superuser_client(personas), "issue_enrolment_code", target)
+    assert "The account ombudsman is not active" in html
+    assert not EnrolmentCode.objects.filter(user=target).exists()
+
+
+def test_no_enrolment_code_is_issued_for_an_inactive_user(personas):
+    target = personas.ombudsman
+    target.is_active = False
+    target.save()
+    with pytest.raises(ValueError, match="'ombudsman' is not active"):
+        enrolment_code_issue(actor=personas.admin, user=target)
+    assert not EnrolmentCode.objects.exists()
+    with pytest.raises(CommandError, match="is not active"):
+        call_command("two_factor_code", "ombudsman")
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_otp_device_admin_is_gone(personas):
+    # It showed any user's key (the "config" QR page) and created confirmed devices
+    # for someone else, with a key of the administrator's choosing, unaudited.
+    device = TOTPDevice.objects.create(user=personas.ombudsman, name="phone", confirmed=True)
+    client = _superuser_client(personas)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 404
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 404
+    added = client.post(
+        "/admin/otp_totp/totpdevice/add/",
+        {
+            "user": str(personas.ombudsman.pk),
+            "name": "attacker",
+            "confirmed": "on",
+            "key": "3132333435363738393031323334353637383930",
+            "step": "30",
+            "t0": "0",
+            "digits": "6",
+            "tolerance": "1",
+            "drift": "0",
+            "throttling_failure_count": "0",
+        },
+    )
+    assert added.status_code == 404
+    assert not TOTPDevice.objects.filter(name="attacker").exists()
+    assert "otp_totp" not in client.get("/admin/").content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_lost_phone_action_removes_the_authenticators_audited(personas):
+    victim = personas.ombudsman
+    TOTPDevice.objects.create(user=victim, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=victim, name="authenticator", confirmed=False)
+    kept = TOTPDevice.objects.create(user=personas.caseworker, name="phone", confirmed=True)
+    client = _superuser_client(personas)
+    html = _user_action(client, "remove_two_factor_devices", victim)
+    assert "The two-factor authenticators of ombudsman were removed (2)." in html
+    assert not TOTPDevice.objects.filter(user=victim).exists()
+    assert TOTPDevice.objects.filter(pk=kept.pk).exists()
+    event = AuditEvent.objects.get(object_id=str(victim.pk), fields=["two_factor"])
+    assert event.action == AuditAction.UPDATE
+    assert event.actor == personas.admin
+    assert event.values == {"two_factor": "removed", "devices": 2}
+    # Then a new enrolment code sets up the new phone.
+    html = _user_action(client, "issue_enrolment_code", victim)
+    code = re.search(r"Enrolment code for ombudsman: ([A-Z2-9]{5}-[A-Z2-9]{5})", html).group(1)
+    assert "<svg" in _enrol(Client(), "ombudsman", code).content.decode()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_lost_phone_action_follows_the_superuser_and_self_rules(personas):
+    root = _unenrolled_superuser(personas)
+    TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    staff = _staff_client_without_superuser_rights(personas)
+    html = _user_action(staff, "remove_two_factor_devices", root)
+    assert "Only a superuser can do this for a superuser." in html
+    html = _user_action(staff, "remove_two_factor_devices", personas.caseworker)
+    assert "You cannot do this for your own account." in html
+    assert TOTPDevice.objects.filter(user=root).exists()
+    assert TOTPDevice.objects.filter(user=personas.caseworker).exists()  # personas.client enrolled one
+    assert not AuditEvent.objects.filter(fields=["two_factor"], values__two_factor="removed").exists()
+
+
+@override_settings(HAVEN_REQUIRE_2FA=True)
+def test_the_lost_phone_action_takes_one_user_with_an_authenticator(personas):
+    client = _superuser_client(personas)
+    html = _user_action(client, "remove_two_factor_devices", personas.ombudsman, personas.caseworker)
+    assert "Select exactly one user to remove the two-factor authenticators of." in html
+    assert "The account ombudsman has no two-factor authenticator." in _user_action(
+        client, "remove_two_factor_devices", personas.ombudsman
+    )
+    assert not AuditEvent.objects.filter(fields=["two_factor"], values__two_factor="removed").exists()
