@@ -462,6 +462,14 @@ def household_update(*, actor: Any, household: Household, **changes: Any) -> Hou
     return locked
 
 
+def _lock_where_checked(person: Person) -> Person:
+    """Lock the person's row; refuse if it moved to another site since the right was checked on ``person``."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.site_id != person.site_id:
+        raise ValidationError(_("This person's record has just been moved to another site: open it again."))
+    return locked
+
+
 def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     """Correct a person's details (not names: see :func:`person_set_names`)."""
     access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
@@ -482,7 +490,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     if "date_of_birth" in changes:
         _validate_dob(changes["date_of_birth"])
     with transaction.atomic():
-        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked = _lock_where_checked(person)
         changed = [k for k, v in changes.items() if getattr(locked, k) != v]
         for key in changed:
             setattr(locked, key, changes[key])
@@ -515,7 +523,7 @@ def person_set_names(*, actor: Any, person: Person, names: Sequence[NameInput]) 
     ensure_not_merged(person)
     cleaned = validate_names(names)
     with transaction.atomic():
-        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked = _lock_where_checked(person)
         locked.names.all().delete()
         _write_names(locked, cleaned)
         locked.save(update_fields=["updated_at"])
@@ -528,6 +536,7 @@ def person_set_languages(*, actor: Any, person: Person, languages: Sequence[Lang
     access.require(actor, roles.PERSON_EDIT, person, purpose="correction")
     ensure_not_merged(person)
     with transaction.atomic():
+        _lock_where_checked(person)
         person.languages.all().delete()
         _write_languages(person, languages)
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, fields=["languages"], purpose="correction")

@@ -196,3 +196,18 @@ def test_a_departed_person_frees_their_bed(personas):
 
     assert not Stay.objects.filter(person=person, status=StayStatus.CHECKED_IN).exists()
     assert Stay.objects.get(person=person).checked_out_at is not None
+
+
+def test_an_edit_checked_at_the_old_site_is_refused_once_the_person_has_moved(personas):
+    # The right is checked on the record as the officer opened it; a transfer in between moves it.
+    p = person(personas.registrar, personas.site_a)
+    Person.objects.filter(pk=p.pk).update(site=personas.site_b)
+    with pytest.raises(ValidationError, match="moved to another site"):
+        services.person_update(actor=personas.registrar, person=p, status="departed")
+    with pytest.raises(ValidationError, match="moved to another site"):
+        services.person_set_names(
+            actor=personas.registrar,
+            person=p,
+            names=[services.NameInput("given", "la", "Omar"), services.NameInput("family", "la", "Darwish")],
+        )
+    assert Person.objects.get(pk=p.pk).status_id == "active"
