@@ -29,3 +29,13 @@ def perm(db: Any) -> PathwayTemplate:
 def germany(db: Any) -> PathwayTemplate:
     templates_load_shipped()
     return PathwayTemplate.objects.get(code="de-arrival", active=True)
+
+
+@pytest.fixture
+def outbox(settings: Any) -> list[Any]:
+    """Messages sent, kept in memory instead of going out."""
+    from haven.pathways import notify
+
+    settings.HAVEN_NOTIFY_BACKEND = "haven.pathways.notify.MemoryBackend"
+    notify.MemoryBackend.outbox.clear()
+    return notify.MemoryBackend.outbox

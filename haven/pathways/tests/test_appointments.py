@@ -22,13 +22,6 @@ T = datetime.time
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.HAVEN_NOTIFY_BACKEND = "haven.pathways.notify.MemoryBackend"
-    notify.MemoryBackend.outbox.clear()
-    return notify.MemoryBackend.outbox
-
-
-@pytest.fixture
 def household(perm, personas, frozen):
     household, members = factories.family(personas.site_a, arrival=ARRIVAL)
     household_enrol(actor="test", household=household)

@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 
-from haven.pathways import notify
 from haven.pathways.models import Enrolment, Step
 from haven.pathways.services import (
     appointment_book,
@@ -27,13 +26,6 @@ from haven.registry.services import person_move_site
 
 D = datetime.date
 T = datetime.time
-
-
-@pytest.fixture
-def outbox(settings):
-    settings.HAVEN_NOTIFY_BACKEND = "haven.pathways.notify.MemoryBackend"
-    notify.MemoryBackend.outbox.clear()
-    return notify.MemoryBackend.outbox
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from haven.audit.models import AuditEvent
-from haven.pathways import notify
 from haven.pathways.models import Appointment, Notification
 from haven.pathways.services import (
     appointment_book,
@@ -22,13 +21,6 @@ from haven.registry.models import PersonLanguage
 
 D = datetime.date
 T = datetime.time
-
-
-@pytest.fixture
-def outbox(settings):
-    settings.HAVEN_NOTIFY_BACKEND = "haven.pathways.notify.MemoryBackend"
-    notify.MemoryBackend.outbox.clear()
-    return notify.MemoryBackend.outbox
 
 
 @pytest.fixture
