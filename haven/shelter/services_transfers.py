@@ -163,12 +163,7 @@ def transfer_complete(*, actor: Any, transfer: Transfer, at: datetime.datetime |
         _audit(actor, locked, AuditAction.UPDATE, ["status", "completed_at"])
         # Any other planned transfer (one another site left on a record merged into
         # this one) is void now: it must not be completed later, with its old consent.
-        for stale in Transfer.objects.select_for_update().filter(
-            person_id=locked.person_id, status=TransferStatus.PLANNED
-        ):
-            stale.status = TransferStatus.CANCELLED
-            stale.save(update_fields=["status"])
-            _audit(actor, stale, AuditAction.UPDATE, ["status"], purpose="superseded")
+        _cancel_planned(actor, locked.person_id, purpose="superseded")
         if locked.to_site is None:
             # Out of Haven: the case is closed at the sending site, which keeps the record.
             person_transferred_out(actor=actor, person=locked.person)
@@ -183,13 +178,18 @@ def transfers_cancel_for_person(*, actor: Any, person: Person) -> int:
     ``stays_end_for_person``. Each cancellation is audited.
     """
     with transaction.atomic():
-        planned = list(
-            Transfer.objects.select_for_update().filter(person=person, status=TransferStatus.PLANNED).order_by("pk")
-        )
-        for transfer in planned:
-            transfer.status = TransferStatus.CANCELLED
-            transfer.save(update_fields=["status"])
-            _audit(actor, transfer, AuditAction.UPDATE, ["status"], purpose="case closed")
+        return _cancel_planned(actor, person.pk, purpose="case closed")
+
+
+def _cancel_planned(actor: Any, person_id: Any, *, purpose: str) -> int:
+    """Cancel every planned transfer of the person, each audited with ``purpose``; how many."""
+    planned = list(
+        Transfer.objects.select_for_update().filter(person_id=person_id, status=TransferStatus.PLANNED).order_by("pk")
+    )
+    for transfer in planned:
+        transfer.status = TransferStatus.CANCELLED
+        transfer.save(update_fields=["status"])
+        _audit(actor, transfer, AuditAction.UPDATE, ["status"], purpose=purpose)
     return len(planned)
 
 
