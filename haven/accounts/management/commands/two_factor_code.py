@@ -35,15 +35,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
-        hours = options["hours"]
-        if hours < 1:
-            raise CommandError("--hours must be at least 1.")
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user with the username {username!r}.")
-        if not user.is_active:
-            raise CommandError(f"The user {username!r} is not active.")
-        code = enrolment_code_issue(actor=COMMAND_NAME, user=user, hours=hours)
+        try:  # the service refuses an inactive user and a code valid for less than an hour
+            code = enrolment_code_issue(actor=COMMAND_NAME, user=user, hours=options["hours"])
+        except ValueError as refused:
+            raise CommandError(str(refused)) from refused
         expires = enrolment_code_expiry(user=user)
         if user_has_device(user):
             self.stderr.write(
