@@ -52,19 +52,25 @@ class UserAdmin(DjangoUserAdmin):
             return gettext("Only a superuser can do this for a superuser.")
         return None
 
+    def _one_user_to_manage(self, request: HttpRequest, queryset: QuerySet[User], not_one: str) -> User | None:
+        """The one selected user whose second factor the requester may manage, or None (told why)."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, not_one, messages.WARNING)
+            return None
+        refusal = self._two_factor_refusal(request, users[0])
+        if refusal is not None:
+            self.message_user(request, refusal, messages.WARNING)
+            return None
+        return users[0]
+
     @admin.action(description=_("Issue a two-factor enrolment code"), permissions=["change"])
     def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Shown once, in a message (kept in the session, server side), never stored in clear."""
-        users = list(queryset[:2])
-        if len(users) != 1:
-            self.message_user(
-                request, gettext("Select exactly one user to issue an enrolment code for."), messages.WARNING
-            )
-            return
-        user = users[0]
-        refusal = self._two_factor_refusal(request, user)
-        if refusal is not None:
-            self.message_user(request, refusal, messages.WARNING)
+        user = self._one_user_to_manage(
+            request, queryset, gettext("Select exactly one user to issue an enrolment code for.")
+        )
+        if user is None:
             return
         if not user.is_active:
             self.message_user(
@@ -93,18 +99,10 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Remove two-factor authenticators (lost phone)"), permissions=["change"])
     def remove_two_factor_devices(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Delete the user's authenticators (audited); they then need a new enrolment code."""
-        users = list(queryset[:2])
-        if len(users) != 1:
-            self.message_user(
-                request,
-                gettext("Select exactly one user to remove the two-factor authenticators of."),
-                messages.WARNING,
-            )
-            return
-        user = users[0]
-        refusal = self._two_factor_refusal(request, user)
-        if refusal is not None:
-            self.message_user(request, refusal, messages.WARNING)
+        user = self._one_user_to_manage(
+            request, queryset, gettext("Select exactly one user to remove the two-factor authenticators of.")
+        )
+        if user is None:
             return
         removed = devices_remove(actor=request.user, user=user)
         if not removed:
