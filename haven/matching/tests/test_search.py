@@ -853,3 +853,44 @@ def test_a_year_finds_the_namesake_without_a_date_and_a_year_off_by_one(personas
     )
     ids = [h.person_id for h in person_search(user=personas.registrar, query="Рами Хаддад 1985")]
     assert set(ids[:2]) == {born.pk, unknown.pk} and other.pk not in ids
+
+
+def _many(site: Any, n: int, names: dict[tuple[str, str], str]) -> list[Any]:
+    return [make_person(site=site, names=names) for _ in range(n)]
+
+
+def test_a_record_with_a_typo_that_reads_as_the_name_ranks_above_records_lacking_a_part(personas):
+    # مصطقى is مصطفى (Mustafa) with ق, its neighbour on the Arabic keyboard: the record is
+    # Ruba Ali Mustafa's, and ten records with no family name recorded may not hide it.
+    ruba = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "ربى", ("father", "ar"): "علي", ("family", "ar"): "مصطقى"},
+        sex="F",
+    )
+    _many(personas.site_a, 10, {("given", "cy"): "Руба", ("father", "cy"): "Али"})
+    hits = person_search(user=personas.registrar, query="Руба Али Мустафа")
+    assert hits[0].person_id == ruba.pk
+
+
+def test_a_father_of_another_name_ranks_below_a_father_never_recorded(personas):
+    # Hiba Anas al-Mohammad: a Hiba *Abbas* al-Mohammad is someone else's daughter; a Heba
+    # al-Mohammad registered without her father's name may be her.
+    heba = make_person(site=personas.site_a, names={("given", "la"): "Heba", ("family", "la"): "Al-Mohammad"}, sex="F")
+    _many(personas.site_a, 10, {("given", "ar"): "هبة", ("father", "ar"): "عباس", ("family", "ar"): "المحمد"})
+    hits = person_search(user=personas.registrar, query="Хиба Анас Аль-Мухаммед")
+    assert heba.pk in [h.person_id for h in hits]
+    assert all(h.person_id == heba.pk or h.score < hits[0].score for h in hits)
+
+
+def test_records_lacking_a_part_do_not_stop_the_search_before_a_record_with_a_typo(personas):
+    # آية حسن حيجر: Aya Hasan Haidar with ج for د. Its family name's key is two letters from
+    # Haidar's, so only the second loose tier finds it; ten records without a family name,
+    # found before, used to fill the page and stop the search there.
+    aya = make_person(
+        site=personas.site_a,
+        names={("given", "ar"): "آية", ("father", "ar"): "حسن", ("family", "ar"): "حيجر"},
+        sex="F",
+    )
+    _many(personas.site_a, 10, {("given", "cy"): "Ая", ("father", "cy"): "Хасан"})
+    hits = person_search(user=personas.registrar, query="Айя Хасан Хейдар")
+    assert hits[0].person_id == aya.pk

@@ -1,0 +1,135 @@
+"""Which listed name a written word stands for: a word read against the data files' names.
+
+A registration writes a name as some clerk heard, spelled and typed it.
+``صاحل`` is no listed spelling, but it is one swap of letters from صالح
+(Saleh) and from nothing else the data files list, so it is almost surely
+Saleh with a typo; ``Dieb`` is a listed spelling of ديب (Deeb) and one
+letter from Diab, so it is mostly Deeb. :func:`read_name` gives, for one
+word, each listed name it may stand for with its probability:
+
+    P(name | word) ∝ P(word | name) · P(name)
+
+- ``P(word | name)``: :data:`SPELLING_LIKELIHOOD` by the fewest edits
+  (optimal string alignment: a letter changed, missing, added, or two
+  swapped) from the word to any of the name's listed spellings in the
+  word's own script, after the same folding as the index;
+- ``P(name)``: the name's weight in the data files (how common it is),
+  summed over its entries (the given name حسن and the family name الحسن are
+  one name: :func:`~haven.matching.core.normalize.entry_identity`);
+- a name the data files do not list keeps a small share,
+  :data:`UNLISTED`, so a word far from every listed name is read as
+  nothing (an empty reading) and a word near one is not forced onto it.
+
+:func:`same_name` compares two readings: the same listed name, a different
+one, or cannot tell. The search ranks with it
+(:mod:`haven.matching.selectors`): a record word that reads as the typed
+name ranks as that name, whatever its typo; one that reads as another name
+ranks below a part never recorded. Plain Python, no Django.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .data import load_names
+from .normalize import entry_identity, tokenize
+
+__all__ = ["CONFIDENT", "Agreement", "read_name", "same_name"]
+
+SPELLING_LIKELIHOOD = {0: 1.0, 1: 0.1, 2: 0.01}
+"""P(word | name) by the edits from the word to the name's nearest listed spelling (more: 0).
+
+Measured at a million persons (session 12, docs/performance.md): 0.08 and
+0.005, or 0.2 and 0.03, read fewer typos confidently and found fewer
+targets; 0.1 and 0.01 found the most."""
+SHORT_WORD = 5
+"""A word of this many letters or fewer is read within one edit only (two edits turn Rawan into Hasan).
+
+At a million persons 5 found one target more than 4 (session 12)."""
+UNLISTED = 1e-7
+"""The weight, against a listed name's ``P(word | name) · P(name)``, of a name the data files do not list.
+
+A listed name's share is its weight over all weights (about 2e-3 for Ruba,
+0.02 for Mohammed), times the likelihood: a word one edit from a rare
+listed name is still read as it (2e-4 against 1e-7), a word two edits from
+it less surely. 5e-4 left most typos unread."""
+CONFIDENT = 0.8
+"""A reading is confident when one name has this share of it. 0.6 and 0.9 were measured: 0.7 to 0.8 found the most."""
+DIFFERENT = 0.05
+"""Below this share of the other's name, two confident readings are of different names."""
+
+
+class Agreement(Enum):
+    SAME = "same"
+    DIFFERENT = "different"
+    UNKNOWN = "unknown"
+
+
+@lru_cache(maxsize=4)
+def _spellings(script: str) -> tuple[list[str], list[tuple[str, ...]], dict[str, float]]:
+    """Every listed spelling in ``script``, folded, with the names it spells; and each name's prior."""
+    spelled: dict[str, set[str]] = {}
+    weight: dict[str, int] = {}
+    for e in load_names():
+        if e.kind == "place" or e.weight <= 0:
+            continue
+        name = entry_identity(e)
+        weight[name] = weight.get(name, 0) + e.weight
+        written = {"arabic": e.arabic, "latin": e.latin, "cyrillic": e.cyrillic}.get(script, ())
+        for v in written:
+            folded = "".join(t.text for t in tokenize(v))
+            if folded:
+                spelled.setdefault(folded, set()).add(name)
+    total = sum(weight.values()) or 1
+    keys = list(spelled)
+    return keys, [tuple(sorted(spelled[k])) for k in keys], {n: w / total for n, w in weight.items()}
+
+
+@lru_cache(maxsize=100_000)
+def read_name(text: str, script: str) -> tuple[tuple[str, float], ...]:
+    """The listed names a folded word may stand for, most likely first, with their probabilities.
+
+    ``text`` is a token's folded text (:attr:`~haven.matching.core.normalize.Token.text`)
+    and ``script`` its script. Empty when no listed spelling is near enough.
+    The probabilities sum to less than 1: the rest is a name not listed.
+    """
+    if script not in ("arabic", "latin", "cyrillic") or len(text) < 2:
+        return ()
+    spellings, names, prior = _spellings(script)
+    cutoff = 1 if len(text) <= SHORT_WORD else max(SPELLING_LIKELIHOOD)
+    likelihood: dict[str, float] = {}
+    for _spelling, edits, i in process.extract(text, spellings, scorer=OSA.distance, score_cutoff=cutoff, limit=None):
+        p = SPELLING_LIKELIHOOD[int(edits)]
+        for name in names[i]:
+            if p > likelihood.get(name, 0.0):
+                likelihood[name] = p
+    if not likelihood:
+        return ()
+    joint = {name: p * prior[name] for name, p in likelihood.items()}
+    total = sum(joint.values()) + UNLISTED
+    return tuple(sorted(((n, p / total) for n, p in joint.items()), key=lambda np: (-np[1], np[0])))
+
+
+def same_name(a: tuple[str, str], b: tuple[str, str]) -> Agreement:
+    """Whether two words, each ``(folded text, script)``, are written for the same listed name.
+
+    SAME when both are read confidently as one name; DIFFERENT when both are
+    read confidently as different names and the second is hardly ever the
+    first's (Anas and Abbas, Hassan and Hussein); else UNKNOWN (a name not
+    listed, or a word that reads as two names: Hela as Hala or Hiba).
+    """
+    ra, rb = read_name(*a), read_name(*b)
+    if not ra or not rb:
+        return Agreement.UNKNOWN
+    (name_a, pa), (name_b, pb) = ra[0], rb[0]
+    if pa < CONFIDENT or pb < CONFIDENT:
+        return Agreement.UNKNOWN
+    if name_a == name_b:
+        return Agreement.SAME
+    if dict(rb).get(name_a, 0.0) < DIFFERENT:
+        return Agreement.DIFFERENT
+    return Agreement.UNKNOWN
