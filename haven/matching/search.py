@@ -55,6 +55,7 @@ from rapidfuzz import fuzz
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
 from haven.matching.core.normalize import GLUED_ARTICLES, HYPHENS, Token, is_article, is_particle, tokenize
+from haven.matching.core.reading import confident_name, name_key, reads_as_other, script_of
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -279,6 +280,14 @@ class ParsedQuery:
         return bool(self.groups)
 
     @property
+    def complete(self) -> bool:
+        """True when every word is complete: none is being typed, or the last already spells a listed name."""
+        if not self.partial:
+            return True
+        last = self.tokens[-1] if self.tokens else None
+        return last is not None and last.entry is not None and len(last.text) >= KNOWN_NAME_COMPLETE
+
+    @property
     def typed_letters(self) -> int:
         """Letters of the word being typed; 0 when every word is complete."""
         return sum(c.isalpha() for c in self.partial)
@@ -367,6 +376,21 @@ def _after_glued_article(word: str) -> list[str]:
     return []
 
 
+def _read_key(t: Token) -> list[str]:
+    """The key of the listed name a typed word is read as, when it is not the word's own (``Cgaza``: Shaza's).
+
+    A typo can change a word's key by two letters or more (``Cgaza`` is KGZa,
+    Shaza XZa), beyond the loose tiers' one edit; the word is then also
+    looked for by the key of the name it is confidently read as
+    (:mod:`haven.matching.core.reading`).
+    """
+    if len(t.text) < KNOWN_NAME_COMPLETE:
+        return []
+    name = confident_name(t.text, t.script)
+    key = name_key(name) if name is not None else ""
+    return [key_token(key)] if key and key != t.key else []
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Turn what the user typed into index-token groups (see the module docstring)."""
     text = (text or "")[:200]
@@ -403,7 +427,7 @@ def parse_query(text: str) -> ParsedQuery:
     groups: list[tuple[list[str], list[str]]] = []
     complete = tokens[:-1] if typing else tokens
     for t in complete:
-        groups.append(([key_token(t.key)], []))
+        groups.append(([*_read_key(t), key_token(t.key)], []))
     partial = pk = ""
     after_article: tuple[str, ...] = ()
     if typing:
@@ -520,6 +544,9 @@ def relaxed(groups: Sequence[Group], *, typed_letters: int = 0) -> list[list[lis
         # A word being typed under four letters is no anchor: its key is only the start of one.
         anchors = range(n - 1) if short_typed else range(n)
         if n == 3:
+            # First one word by key and both others loose (a typo or a part never recorded, each):
+            # three conditions, few rows, so such a record is not lost among the hundreds that a
+            # common pair of names (Khaled ... al-Homsi) brings; then one by key and another within one edit.
             tiers.append([[groups[i], fuzzy[j]] for i in anchors for j in range(n) if i != j])
         else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
             tiers.append([[groups[i], groups[j]] for i in range(n) for j in range(i + 1, n)])
@@ -857,10 +884,12 @@ class QuickScorer:
     """A cheap pre-ranking from the index text alone: how many typed words it holds, and how closely.
 
     Per word: 1 for its key (or a prefix of the word being typed), else
-    (``fuzzy``) 0.85 for a key one edit away, 0.6 for a part the record
-    lacks, or the best rapidfuzz ratio of its Latin reading against the
-    stored spellings; plus 0.1 when the same spelling is stored, which
-    orders namesakes; minus 0.1 for each stored key no typed word holds
+    (``fuzzy``) for a stored word one key edit away 1 when it reads as the
+    typed name, 0.5 when it reads as another listed name, else up to 0.85 as
+    its spelling is close (:func:`_near_credit`); 0.6 for a part the record
+    lacks; otherwise 1 for a stored word that reads as the typed name, or the
+    best rapidfuzz ratio of its Latin reading against the stored spellings;
+    plus 0.1 when the same spelling is stored, which orders namesakes; minus 0.1 for each stored key no typed word holds
     (Mohammad Hasan before Mohammad Ali Hasan Khalil when "Mohammad Hasan"
     is typed), as the reranker's coverage does.
     """
@@ -881,6 +910,16 @@ class QuickScorer:
             )
             for i, ((exact, prefixes), word) in enumerate(zip(self.parsed.groups, self.parsed.tokens, strict=False))
         ]
+        # The listed name each typed word is read as (the word being typed only once it spells one).
+        typing = bool(self.parsed.partial)
+        self.names = [
+            confident_name(word.text, word.script)
+            if not (typing and i == len(self.parsed.tokens) - 1)
+            or (word.entry is not None and len(word.text) >= KNOWN_NAME_COMPLETE)
+            else None
+            for i, word in enumerate(self.parsed.tokens[: len(self.parsed.groups)])
+        ]
+        self.names += [None] * (len(self.words) - len(self.names))
         self.typed = len({g[0][0] for g in self.parsed.groups if g[0]})  # distinct typed keys
         self.year = year_token(self.parsed.year) if self.parsed.year else ""
         # Index texts are padded with spaces: " <prefix>" finds a token starting so (in C, not a loop).
@@ -898,7 +937,10 @@ class QuickScorer:
         total = -0.1 * max(0, text.count(" q") - self.typed)
         if self.year and self.year in tokset:
             total += 0.05
-        for (exact, _prefixes, latin, forms, missing, near), starts in zip(self.words, self.starts, strict=True):
+        words: list[tuple[str, list[str]]] | None = None
+        for (exact, _prefixes, latin, forms, missing, near), starts, name in zip(
+            self.words, self.starts, self.names, strict=True
+        ):
             if not forms.isdisjoint(tokset):
                 total += 0.1
             if not self.fuzzy or not exact.isdisjoint(tokset):
@@ -906,14 +948,71 @@ class QuickScorer:
             elif starts is not None and starts.search(text):
                 total += 0.9
             elif not near.isdisjoint(tokset):
-                total += 0.85
+                if words is None:
+                    words = _stored_words(text)
+                total += _near_credit([fs for key, fs in words if _near_key(key, near)], latin, name, missing in tokset)
             elif missing and missing in tokset:
                 total += MISSING_CREDIT  # a part never recorded is no contradiction
             else:
+                if words is None:
+                    words = _stored_words(text)
+                if name is not None and any(_reads_as(fs, name) for _key, fs in words):
+                    total += 1.0  # a word two letters or more from the typed one, read as the same name
+                    continue
                 if spellings is None:
                     spellings = [t for t in tokset if t[0].isalpha() and not t.startswith(("q", "zz"))]
                 total += 0.9 * max((fuzz.ratio(latin, t) for t in spellings), default=0.0) / 100
         return total
+
+
+NEAR_CREDIT = 0.85
+"""Most a stored word one key edit from a typed one earns in the quick score (as much as its spelling is close)."""
+READ_OTHER_CREDIT = 0.5
+"""Quick-score credit for a stored word one key edit from a typed one that reads as another listed name."""
+
+
+def _near_credit(near_words: list[list[str]], latin: str, name: str | None, missing: bool) -> float:
+    """Quick-score credit of the stored words one key edit from a typed word, as the reranker would see them.
+
+    Read as the typed name: 1; as another listed name: :data:`READ_OTHER_CREDIT`; else by how
+    close their spellings are, up to :data:`NEAR_CREDIT`. A flat 0.85 let any name one key
+    edit away (Hiba *Nahhas* for the Hiba Anas typed) crowd out a record lacking the part.
+    """
+    floor = MISSING_CREDIT if missing else 0.0
+    if name is not None:
+        if any(_reads_as(fs, name) for fs in near_words):
+            return 1.0
+        if any(fs and reads_as_other(fs[0], script_of(fs[0]), name) for fs in near_words):
+            return max(READ_OTHER_CREDIT, floor)
+    best = max((fuzz.ratio(latin, f) for fs in near_words for f in fs), default=100.0)
+    return max(min(NEAR_CREDIT, 0.9 * best / 100), floor)
+
+
+def _reads_as(spellings: list[str], name: str) -> bool:
+    return any(confident_name(f, script_of(f)) == name for f in spellings)
+
+
+@lru_cache(maxsize=65536)
+def _deletion_set(key_tok: str) -> frozenset[str]:
+    return frozenset(deletion_tokens(key_tok))
+
+
+def _near_key(key_tok: str, near: set[str]) -> bool:
+    """True when a stored key token is one of a typed word's one-edit neighbours (itself or by a deletion)."""
+    return key_tok in near or not _deletion_set(key_tok).isdisjoint(near)
+
+
+def _stored_words(text: str) -> list[tuple[str, list[str]]]:
+    """The words of an index text, each its key token and spellings, as :func:`index_text` writes them first."""
+    words: list[tuple[str, list[str]]] = []
+    for tok in text.split():
+        if not tok.isalpha() or tok.startswith("zz"):
+            break
+        if tok[0] == "q":
+            words.append((tok, []))
+        elif words:
+            words[-1][1].append(tok)
+    return words
 
 
 def _ranked(

@@ -444,17 +444,21 @@ SEARCH_GOOD = 0.85
 400 either way (10k down, 100k up) and the keystroke p95 at a million
 persons rose by 20-30 ms; 0.85 stays."""
 SEARCH_GOOD_EARLY = 0.9
-"""After the strict tier and the first loose one, a hit counts towards a full page only from this score.
+"""In the first tiers, a hit counts towards a full page only from this score (later tiers: :data:`SEARCH_GOOD`).
 
 A record with a typo that reads as the typed name (:func:`_read_adjusted`)
-ranks level with the name itself, and the first loose tiers are where such
+ranks level with the name itself, and the loose tiers are where such
 records are: a page filled by records lacking a part (0.888 for three
-words) no longer stops the search before them. At a million persons
-(session 12): recall@10 0.960 -> 0.968, keystroke p95 in-process 24 -> 30 ms
-on SQLite; 0.95 found no more, and 0.9 for every tier one more target for
-twice the time of a whole name."""
+words) must not stop the search before them. Measured at a million persons
+(session 12, docs/performance.md)."""
 EARLY_TIERS = 2
-"""The strict tier and the first loose one stop at :data:`SEARCH_GOOD_EARLY`; later ones at :data:`SEARCH_GOOD`."""
+"""While a word is still being typed, the strict tier and the first loose one stop at :data:`SEARCH_GOOD_EARLY`."""
+EARLY_TIERS_COMPLETE = 3
+"""When every word is complete (a name pasted or typed to its end), the first three tiers do.
+
+At a million persons: recall@10 0.975 -> 0.980, and the keystroke p95
+in-process rose by 4 ms where every keystroke running three tiers so
+cost 14 ms (SQLite; session 12)."""
 YEAR_AGREES = 0.03
 """Ranking credit for a person born in the very year typed with the name (not shown in the score)."""
 
@@ -487,6 +491,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     tiers += [(t, True) for t in search.relaxed(parsed.groups, typed_letters=parsed.typed_letters)]
     if parsed.year is not None:  # a typed year of birth narrows every tier (give or take a year)
         tiers = [([search.with_year(c, parsed.years) for c in conjunctions], ranked) for conjunctions, ranked in tiers]
+    early = EARLY_TIERS_COMPLETE if parsed.complete else EARLY_TIERS
     for tier_no, (conjunctions, ranked) in enumerate(tiers):
         each: list[search.Rows] = []
         if ranked and not SEARCH_RANKED:
@@ -500,7 +505,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
             rows = search.candidate_texts(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES, ranked=ranked)
         keep = SEARCH_RERANK if ranked else SEARCH_RERANK_STRICT
         hits.extend(_rerank(user, parsed, rows, seen, fuzzy=ranked, keep=keep, each=each))
-        good = SEARCH_GOOD_EARLY if tier_no < EARLY_TIERS else SEARCH_GOOD
+        good = SEARCH_GOOD_EARLY if tier_no < early else SEARCH_GOOD
         if sum(1 for h in hits if h.score >= good) >= limit:
             if not ranked:
                 hits.extend(_lacking_one_part(user, parsed, hits, seen, sites, limit))

@@ -37,8 +37,18 @@ from rapidfuzz.distance import OSA
 
 from .data import load_names
 from .normalize import entry_identity, tokenize
+from .scripts import char_script
 
-__all__ = ["CONFIDENT", "Agreement", "read_name", "same_name"]
+__all__ = [
+    "CONFIDENT",
+    "Agreement",
+    "confident_name",
+    "name_key",
+    "read_name",
+    "reads_as_other",
+    "same_name",
+    "script_of",
+]
 
 SPELLING_LIKELIHOOD = {0: 1.0, 1: 0.1, 2: 0.01}
 """P(word | name) by the edits from the word to the name's nearest listed spelling (more: 0).
@@ -122,14 +132,44 @@ def same_name(a: tuple[str, str], b: tuple[str, str]) -> Agreement:
     first's (Anas and Abbas, Hassan and Hussein); else UNKNOWN (a name not
     listed, or a word that reads as two names: Hela as Hala or Hiba).
     """
-    ra, rb = read_name(*a), read_name(*b)
-    if not ra or not rb:
+    name_a = confident_name(*a)
+    if name_a is None:
         return Agreement.UNKNOWN
-    (name_a, pa), (name_b, pb) = ra[0], rb[0]
-    if pa < CONFIDENT or pb < CONFIDENT:
-        return Agreement.UNKNOWN
-    if name_a == name_b:
+    if confident_name(*b) == name_a:
         return Agreement.SAME
-    if dict(rb).get(name_a, 0.0) < DIFFERENT:
-        return Agreement.DIFFERENT
-    return Agreement.UNKNOWN
+    return Agreement.DIFFERENT if reads_as_other(*b, name_a) else Agreement.UNKNOWN
+
+
+def script_of(word: str) -> str:
+    """The script of a folded word, by its first letter (an index spelling is in one script)."""
+    return (char_script(word[:1]) or "unknown") if word else "unknown"
+
+
+@lru_cache(maxsize=100_000)
+def confident_name(text: str, script: str) -> str | None:
+    """The listed name a word is read as with at least :data:`CONFIDENT` of its reading, else None."""
+    reading = read_name(text, script)
+    return reading[0][0] if reading and reading[0][1] >= CONFIDENT else None
+
+
+def reads_as_other(text: str, script: str, name: str) -> bool:
+    """True when a word is read confidently as another listed name than ``name``, and hardly ever as it."""
+    other = confident_name(text, script)
+    return other is not None and other != name and dict(read_name(text, script)).get(name, 0.0) < DIFFERENT
+
+
+@lru_cache(maxsize=1)
+def _keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for e in sorted(load_names(), key=lambda e: -e.weight):
+        if e.kind == "place" or e.weight <= 0 or not e.latin:
+            continue
+        tokens = tokenize(e.latin[0])
+        if len(tokens) == 1:
+            keys.setdefault(entry_identity(e), tokens[0].key)
+    return keys
+
+
+def name_key(name: str) -> str:
+    """The phonetic key of a listed name (as :func:`read_name` gives it), "" when it has none of its own."""
+    return _keys().get(name, "")

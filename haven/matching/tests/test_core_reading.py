@@ -58,3 +58,11 @@ def test_two_confidently_different_names_disagree_and_a_doubtful_one_is_unknown(
     assert same_name(word("Хусейн"), word("Hassan")) is Agreement.DIFFERENT
     assert same_name(word("Хала"), word("Hela")) is Agreement.UNKNOWN
     assert same_name(word("Хала"), word("Zxqwvb")) is Agreement.UNKNOWN
+
+
+def test_a_listed_name_has_the_key_of_its_first_latin_spelling():
+    from haven.matching.core.reading import confident_name, name_key
+
+    assert name_key(confident_name(*word("Cgaza"))) == "XZa"  # Shaza, whatever was typed
+    assert name_key(confident_name(*word("محمد"))) == "MHMD"
+    assert name_key("no such name") == ""

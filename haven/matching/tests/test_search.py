@@ -13,7 +13,7 @@ import pytest
 from haven.audit.models import AuditEvent
 from haven.matching.forms import SearchForm
 from haven.matching.models import PersonSearchIndex
-from haven.matching.search import candidate_texts, forget_recent_rows, parse_query
+from haven.matching.search import candidate_texts, forget_recent_rows, key_token, parse_query
 from haven.matching.selectors import person_search
 from haven.matching.services import person_index_rebuild, person_index_update
 from haven.matching.tests.helpers import hasan, make_person
@@ -784,15 +784,16 @@ def test_a_person_without_a_fathers_name_outranks_a_page_of_namesakes_whose_fath
 def test_a_record_lacking_a_part_is_reranked_though_many_one_letter_neighbours_score_higher_quickly(
     personas, monkeypatch
 ):
-    # The loose tier reads "Haroun one edit away & Ibrahim & al-Ahmad" (many rows, quick score 0.85 for the
-    # first word) and "Haroun & Ibrahim or no father's name & al-Ahmad" (one row, 0.6 for the missing part).
-    # Only the tier's best SEARCH_RERANK rows by quick score are reranked; each conjunction's best are too.
+    # The loose tier reads "Haroun one edit away & Ibrahim & al-Ahmad" (many rows, quick score 1 for
+    # Harouni, which reads as Haroun) and "Haroun & Ibrahim or no father's name & al-Ahmad" (one
+    # row, 0.6 for the missing part). Only the tier's best SEARCH_RERANK rows by quick score are
+    # reranked; each conjunction's best are too.
     from haven.matching import selectors
 
     for _ in range(4):
         make_person(
             site=personas.site_a,
-            names={("given", "la"): "Hazin", ("father", "la"): "Ibrahim", ("family", "la"): "Al-Ahmad"},
+            names={("given", "la"): "Harouni", ("father", "la"): "Ibrahim", ("family", "la"): "Al-Ahmad"},
         )
     haroun = make_person(site=personas.site_a, names={("given", "la"): "Haroun", ("family", "la"): "El Ahmad"})
     monkeypatch.setattr(selectors, "SEARCH_RERANK", 2)
@@ -894,3 +895,23 @@ def test_records_lacking_a_part_do_not_stop_the_search_before_a_record_with_a_ty
     _many(personas.site_a, 10, {("given", "cy"): "Ая", ("father", "cy"): "Хасан"})
     hits = person_search(user=personas.registrar, query="Айя Хасан Хейдар")
     assert hits[0].person_id == aya.pk
+
+
+def test_a_typed_word_garbled_beyond_one_edit_is_looked_up_as_the_name_it_reads_as(personas):
+    # Cgaza: Chaza (Shaza) with g for h, three letters from Shaza's key. The word reads as
+    # Shaza, so Shaza Nasr, registered without a father's name, is found and ranks first.
+    shaza = make_person(site=personas.site_a, names={("given", "cy"): "Шаза", ("family", "cy"): "Наср"}, sex="F")
+    _many(personas.site_a, 10, {("given", "la"): "Racha", ("father", "la"): "Mohammed", ("family", "la"): "Nasr"})
+    assert any(key_token("XZa") in exact for exact, _ in parse_query("Cgaza Mohammed Nasr").groups)
+    hits = person_search(user=personas.registrar, query="Cgaza Mohammed Nasr")
+    assert hits[0].person_id == shaza.pk
+
+
+def test_a_whole_name_searches_on_past_a_page_of_other_fathers_for_a_record_with_two_faults(personas):
+    # Khaled al-Honsi: no father's name recorded and Homsi mistyped. Ten Khaled al-Homsi with
+    # another father fill the page at 0.88; a whole name typed runs one more tier before stopping.
+    khaled = make_person(site=personas.site_a, names={("given", "la"): "Khaled", ("family", "la"): "Al-Honsi"})
+    _many(personas.site_a, 10, {("given", "la"): "Khaled", ("father", "la"): "Ahmad", ("family", "la"): "Al-Homsi"})
+    hits = person_search(user=personas.registrar, query="Khaled Shadi Al-Homsi")
+    assert hits[0].person_id == khaled.pk
+    assert all(0.85 <= h.score < 0.9 for h in hits[1:])
