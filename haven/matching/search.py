@@ -421,9 +421,13 @@ def parse_query(text: str) -> ParsedQuery:
         # "Хусейн Закария Абу ": the start of a name in Abu (Abu Hassan), looked up as typed.
         typing = True
     if typing and len(tokens) > 1 and _letters_after_article(tokens[-1]) < PARTIAL_MIN_LETTERS:
-        # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
-        # and cost the most (every name starting so); search the words before.
-        tokens, typing = tokens[:-1], False
+        if tokens[-1].entry is not None and tokens[-1].script == "arabic":
+            # "ليلى أحمد طه": Arabic writes Taha in two letters; a listed name is a whole word.
+            typing = False
+        else:
+            # "Надер Хусейн Ал": two letters of a next word narrow nothing yet
+            # and cost the most (every name starting so); search the words before.
+            tokens, typing = tokens[:-1], False
     groups: list[tuple[list[str], list[str]]] = []
     complete = tokens[:-1] if typing else tokens
     for t in complete:

@@ -915,3 +915,19 @@ def test_a_whole_name_searches_on_past_a_page_of_other_fathers_for_a_record_with
     hits = person_search(user=personas.registrar, query="Khaled Shadi Al-Homsi")
     assert hits[0].person_id == khaled.pk
     assert all(0.85 <= h.score < 0.9 for h in hits[1:])
+
+
+def test_a_two_letter_arabic_name_typed_last_is_a_whole_word(personas):
+    # طه (Taha) is two letters in Arabic: it was dropped as the start of a name still being
+    # typed, and "Laila Ahmad" without it ranked Laila al-Ahmad first.
+    teha = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Leyla", ("father", "la"): "Ahmad", ("family", "la"): "Al-Teha"},
+        sex="F",
+    )
+    make_person(site=personas.site_a, names={("given", "ar"): "ليلى", ("family", "ar"): "الأحمد"}, sex="F")
+    hits = person_search(user=personas.registrar, query="ليلى أحمد طه")
+    assert hits[0].person_id == teha.pk
+    # Two letters that spell no name still wait for a third: the words before are searched.
+    nader = make_person(site=personas.site_a, names={("given", "la"): "Nader", ("father", "la"): "Hussein"})
+    assert person_search(user=personas.registrar, query="Надер Хусейн Ал")[0].person_id == nader.pk
