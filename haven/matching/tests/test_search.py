@@ -931,3 +931,12 @@ def test_a_two_letter_arabic_name_typed_last_is_a_whole_word(personas):
     # Two letters that spell no name still wait for a third: the words before are searched.
     nader = make_person(site=personas.site_a, names={("given", "la"): "Nader", ("father", "la"): "Hussein"})
     assert person_search(user=personas.registrar, query="Надер Хусейн Ал")[0].person_id == nader.pk
+
+
+def test_mohammed_for_the_ahmad_typed_in_arabic_ranks_below_a_father_never_recorded(personas):
+    # محمد and احمد are one Arabic letter apart; read as names they are two fathers, and a Dima
+    # Suleiman registered without a father's name may be the Dima Ahmad Suleiman typed.
+    dima = make_person(site=personas.site_a, names={("given", "la"): "Dima", ("family", "la"): "Suleiman"}, sex="F")
+    _many(personas.site_a, 10, {("given", "ar"): "ديما", ("father", "ar"): "محمد", ("family", "ar"): "سليمان"})
+    hits = person_search(user=personas.registrar, query="ديما أحمد سليمان")
+    assert hits[0].person_id == dima.pk
