@@ -255,6 +255,7 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
 
 
 def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:
+    """Agreement of the word being typed with one word of the person, by keys, prefixes and spellings."""
     exact, prefixes = parsed.groups[-1]
     forms = search.token_forms(t)
     q = parsed.tokens[-1]
@@ -442,7 +443,8 @@ SEARCH_GOOD = 0.85
 
 0.9 was measured too (session 3): recall@10 moved by one or two targets of
 400 either way (10k down, 100k up) and the keystroke p95 at a million
-persons rose by 20-30 ms; 0.85 stays."""
+persons rose by 20-30 ms; 0.85 stays for the later tiers (the first stop at
+:data:`SEARCH_GOOD_EARLY` since session 12)."""
 SEARCH_GOOD_EARLY = 0.9
 """In the first tiers, a hit counts towards a full page only from this score (later tiers: :data:`SEARCH_GOOD`).
 
