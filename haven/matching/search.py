@@ -550,9 +550,6 @@ def relaxed(groups: Sequence[Group], *, typed_letters: int = 0) -> list[list[lis
         # A word being typed under four letters is no anchor: its key is only the start of one.
         anchors = range(n - 1) if short_typed else range(n)
         if n == 3:
-            # First one word by key and both others loose (a typo or a part never recorded, each):
-            # three conditions, few rows, so such a record is not lost among the hundreds that a
-            # common pair of names (Khaled ... al-Homsi) brings; then one by key and another within one edit.
             tiers.append([[groups[i], fuzzy[j]] for i in anchors for j in range(n) if i != j])
         else:  # four words or more (often an article or Abu mistyped into a word of its own): any two agree
             tiers.append([[groups[i], groups[j]] for i in range(n) for j in range(i + 1, n)])
@@ -895,9 +892,10 @@ class QuickScorer:
     its spelling is close (:func:`_near_credit`); 0.6 for a part the record
     lacks; otherwise 1 for a stored word that reads as the typed name, or the
     best rapidfuzz ratio of its Latin reading against the stored spellings;
-    plus 0.1 when the same spelling is stored, which orders namesakes; minus 0.1 for each stored key no typed word holds
-    (Mohammad Hasan before Mohammad Ali Hasan Khalil when "Mohammad Hasan"
-    is typed), as the reranker's coverage does.
+    plus 0.1 when the same spelling is stored, which orders namesakes; minus
+    0.1 for each stored key no typed word holds (Mohammad Hasan before
+    Mohammad Ali Hasan Khalil when "Mohammad Hasan" is typed), as the
+    reranker's coverage does.
     """
 
     parsed: ParsedQuery
@@ -917,15 +915,11 @@ class QuickScorer:
             for i, ((exact, prefixes), word) in enumerate(zip(self.parsed.groups, self.parsed.tokens, strict=False))
         ]
         # The listed name each typed word is read as (the word being typed only once it spells one).
-        typing = bool(self.parsed.partial)
+        last = len(self.parsed.tokens) - 1
         self.names = [
-            confident_name(word.text, word.script)
-            if not (typing and i == len(self.parsed.tokens) - 1)
-            or (word.entry is not None and len(word.text) >= KNOWN_NAME_COMPLETE)
-            else None
+            confident_name(word.text, word.script) if i < last or self.parsed.complete else None
             for i, word in enumerate(self.parsed.tokens[: len(self.parsed.groups)])
         ]
-        self.names += [None] * (len(self.words) - len(self.names))
         self.typed = len({g[0][0] for g in self.parsed.groups if g[0]})  # distinct typed keys
         self.year = year_token(self.parsed.year) if self.parsed.year else ""
         # Index texts are padded with spaces: " <prefix>" finds a token starting so (in C, not a loop).

@@ -206,6 +206,11 @@ rule on every pair of listed names, and lost targets whose record or typed
 text a typo had turned into another listed name."""
 
 
+def _same_name_score(q: Token, t: Token) -> float:
+    """The score of a word that is the typed name spelled otherwise: 0.97, and a closer spelling breaks ties."""
+    return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
+
+
 def _read_adjusted(q: Token, t: Token, score: float) -> float:
     """A word score corrected by what the two words read as (:mod:`haven.matching.core.reading`).
 
@@ -216,7 +221,7 @@ def _read_adjusted(q: Token, t: Token, score: float) -> float:
     """
     agreement = same_name((q.text, q.script), (t.text, t.script))
     if agreement is Agreement.SAME:
-        return max(score, 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100)
+        return max(score, _same_name_score(q, t))
     if agreement is Agreement.DIFFERENT:
         return min(score, READ_DIFFERENT)
     return score
@@ -235,8 +240,7 @@ def _spelled_word_score(q: Token, t: Token) -> float:
         # only as close as what was typed is to some spelling of the person's name.
         return 0.95 * max(fuzz.ratio(q.latin, t.latin), _closest_spelling(q, b)) / 100
     if q.key == t.key:
-        # Keys agree: a closer spelling only breaks ties.
-        return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
+        return _same_name_score(q, t)
     return 0.95 * max(fuzz.ratio(q.latin, t.latin), fuzz.ratio(q.key, t.key)) / 100
 
 
@@ -247,11 +251,8 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     more is read as that name (:func:`_read_adjusted`): ``Мустафа`` finds
     ``مصطقى`` as a complete word would.
     """
-    q = parsed.tokens[-1]
     score = _typed_prefix_score(parsed, t)
-    if q.entry is not None and len(q.text) >= search.KNOWN_NAME_COMPLETE:
-        return _read_adjusted(q, t, score)
-    return score
+    return _read_adjusted(parsed.tokens[-1], t, score) if parsed.complete else score
 
 
 def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:

@@ -35,7 +35,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .data import load_names
+from .data import NameEntry, load_names
 from .normalize import entry_identity, tokenize
 from .scripts import char_script
 
@@ -85,14 +85,17 @@ class Agreement(Enum):
     UNKNOWN = "unknown"
 
 
+def _person_names() -> list[NameEntry]:
+    """The data files' names that persons bear (not places), as the reading counts them."""
+    return [e for e in load_names() if e.kind != "place" and e.weight > 0]
+
+
 @lru_cache(maxsize=4)
 def _spellings(script: str) -> tuple[list[str], list[tuple[str, ...]], dict[str, float]]:
     """Every listed spelling in ``script``, folded, with the names it spells; and each name's prior."""
     spelled: dict[str, set[str]] = {}
     weight: dict[str, int] = {}
-    for e in load_names():
-        if e.kind == "place" or e.weight <= 0:
-            continue
+    for e in _person_names():
         name = entry_identity(e)
         weight[name] = weight.get(name, 0) + e.weight
         written = {"arabic": e.arabic, "latin": e.latin, "cyrillic": e.cyrillic}.get(script, ())
@@ -167,10 +170,8 @@ def reads_as_other(text: str, script: str, name: str) -> bool:
 @lru_cache(maxsize=1)
 def _keys() -> dict[str, str]:
     keys: dict[str, str] = {}
-    for e in sorted(load_names(), key=lambda e: -e.weight):
-        if e.kind == "place" or e.weight <= 0 or not e.latin:
-            continue
-        tokens = tokenize(e.latin[0])
+    for e in sorted(_person_names(), key=lambda e: -e.weight):
+        tokens = tokenize(e.latin[0]) if e.latin else []
         if len(tokens) == 1:
             keys.setdefault(entry_identity(e), tokens[0].key)
     return keys
