@@ -211,18 +211,19 @@ def _same_name_score(q: Token, t: Token) -> float:
     return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
 
 
-def _read_adjusted(q: Token, t: Token, score: float) -> float:
+def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) -> float:
     """A word score corrected by what the two words read as (:mod:`haven.matching.core.reading`).
 
     A record word that reads confidently as the typed name scores as the name
     spelled otherwise (0.97 and up: ``صاحل`` for the Saleh typed, ``Mugammed``
     for Mohammad), one that reads confidently as another name at most
-    :data:`READ_DIFFERENT`; otherwise the score stands.
+    :data:`READ_DIFFERENT` (not when ``different`` is false: a word still being
+    typed may yet become another name); otherwise the score stands.
     """
     agreement = same_name((q.text, q.script), (t.text, t.script))
     if agreement is Agreement.SAME:
         return max(score, _same_name_score(q, t))
-    if agreement is Agreement.DIFFERENT:
+    if agreement is Agreement.DIFFERENT and different:
         return min(score, READ_DIFFERENT)
     return score
 
@@ -249,10 +250,19 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
 
     A word being typed that already spells a listed name of four letters or
     more is read as that name (:func:`_read_adjusted`): ``Мустафа`` finds
-    ``مصطقى`` as a complete word would.
+    ``مصطقى`` as a complete word would. Any other word of four letters or
+    more agrees with a person's word that reads as the same name (``احكد``,
+    Ahmad mistyped, with أحمد), but is not held against another name: it may
+    be the start of one.
     """
     score = _typed_prefix_score(parsed, t)
-    return _read_adjusted(parsed.tokens[-1], t, score) if parsed.complete else score
+    q = parsed.tokens[-1]
+    if parsed.complete:
+        return _read_adjusted(q, t, score)
+    if len(q.text) >= search.KNOWN_NAME_COMPLETE:
+        # Typed to its end or not, four letters that read as the person's name agree with it.
+        return _read_adjusted(q, t, score, different=False)
+    return score
 
 
 def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:
@@ -266,12 +276,13 @@ def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:
     short = len(q.text) < search.KNOWN_NAME_COMPLETE and q.entry is None and q.text not in forms
     if not short and _other_known_name(q, t):
         return _word_score(q, t)
-    if exact[0] in forms and not short:
+    own = exact[-1]  # the word's own key (before it may come the key of the name it reads as)
+    if own in forms and not short:
         return 1.0
     glued = _prefix_score(parsed.after_article, forms, t)  # Alkhat: al- and the start of Khatib
     if glued:
         return glued
-    if len(parsed.partial_key or q.key) >= len(t.key) and not (short and exact[0] in forms):
+    if len(parsed.partial_key or q.key) >= len(t.key) and not (short and own in forms):
         # Its key is as long as the person's already: not a prefix of that word but a
         # different word (Хвлил is no start of Хадж, whatever their first letters). The
         # prefix key counts, not the whole word's: Ima (aM) may still become Imad (aMD).

@@ -1,7 +1,7 @@
 """Re-write every search index entry with the current ``index_text``, keeping the ids.
 
 Shared by the migrations that change what the index holds (0004, 0006, 0007,
-0009, and 0010 for the few persons whose tokens changed).
+0009, 0011, 0012, and 0010 for the few persons whose tokens changed).
 Like them it calls the live ``haven.matching.search.index_text``, so any of
 them writes today's format; ids are kept, so the SQLite FTS5 rowids stay
 valid. ``manage.py rebuild_search_index`` does the same on demand. (The

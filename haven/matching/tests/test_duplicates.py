@@ -283,7 +283,7 @@ def test_common_names_without_a_date_of_birth_on_either_side_are_listed_to_check
 
 def test_a_record_whose_fathers_and_family_names_both_carry_a_typo_is_still_a_candidate(personas):
     # موسى صاحل الحشن (Saleh and al-Hasan each mistyped) shares no pair of name keys with Musa Saleh
-    # al-Hasan; the given name and the very year of birth bring it in, and the date decides.
+    # al-Hasan as written; it is indexed under the names it reads as too, and the date decides.
     from haven.matching import search
 
     musa = make_person(
@@ -302,9 +302,12 @@ def test_a_record_whose_fathers_and_family_names_both_carry_a_typo_is_still_a_ca
         sex="M",
     )
     assert [c.person_id for c in found] == [musa.pk] and found[0].score >= 0.5
-    assert not duplicate_candidates(
+    # Without a date of birth the names alone bring the record in (before session 13 they did not),
+    # as a weaker candidate.
+    undated = duplicate_candidates(
         user=personas.registrar, given_name="Мусса", father_name="Салех", family_name="аль-Хасан", sex="M"
     )
+    assert [c.person_id for c in undated] == [musa.pk] and undated[0].score < found[0].score
 
 
 def test_a_registration_saved_without_answering_the_check_goes_to_review(personas, target):
