@@ -66,3 +66,16 @@ def test_a_listed_name_has_the_key_of_its_first_latin_spelling():
     assert name_key(confident_name(*word("Cgaza"))) == "XZa"  # Shaza, whatever was typed
     assert name_key(confident_name(*word("محمد"))) == "MHMD"
     assert name_key("no such name") == ""
+
+
+def test_an_arabic_spelling_of_a_less_common_name_reads_surely_as_it():
+    # Arabic script writes a name one way: عامر is Amer, not Omar (one letter more) mistyped.
+    name, p = best("عامر")
+    assert name == "عامر" and p > 0.9
+    assert same_name(word("Омар"), word("عامر")) is Agreement.DIFFERENT
+    assert same_name(word("Мохаммед"), word("حامد")) is Agreement.DIFFERENT  # Hamid, not Ahmad either
+
+
+def test_an_arabic_typo_still_reads_as_the_name_it_spoils():
+    assert best("احكد") == ("احمد", pytest.approx(1.0, abs=0.01))  # ك for م, its keyboard neighbour
+    assert best("حيجر")[0] == "حيدر"
