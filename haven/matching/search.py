@@ -31,9 +31,9 @@ the databases. Every name of a person, in every script, becomes tokens:
   itself can restrict a query to a few sites.
 
 A query is tokenised the same way. Every complete word must match by its key,
-or by the key of the name it reads as (AND); the word being typed (the last, when the text does not end with a
-space) matches by prefix of its folded spelling, of its Latin reading or of
-its key (up to six letters as an indexed edge token, longer ones by a
+or by the key of the name it reads as (AND); the word being typed (the last,
+when the text does not end with a space) matches by prefix of its folded
+spelling, of its Latin reading or of its key (up to six letters as an indexed edge token, longer ones by a
 prefix query). Candidates come from the index (SQLite FTS5; PostgreSQL full text
 or pg_trgm) and are ranked with rapidfuzz in :mod:`haven.matching.selectors`,
 which relaxes the query in tiers when it brings too few (see
@@ -319,9 +319,7 @@ class ParsedQuery:
         seen: Counter[str] = Counter()
         exact_groups: list[Group] = []
         for exact, prefixes in self.groups:
-            # A word's own key is its group's last token (before it may come the key of the
-            # name it reads as, :func:`_read_key`): repeats are counted by what was typed.
-            key = exact[-1]
+            key = own_key(exact)  # repeats are counted by what was typed, not by what it reads as
             seen[key] += 1
             exact_groups.append(([repeat_token(k, seen[key]) for k in exact] if seen[key] > 1 else exact, prefixes))
         if exact_groups == self.groups:
@@ -486,6 +484,14 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 Group = tuple[list[str], list[str]]
+
+
+def own_key(exact: Sequence[str]) -> str:
+    """A typed word's own key token: the last of its group's exact tokens.
+
+    Before it may come the key of the name the word reads as (:func:`_read_key`).
+    """
+    return exact[-1]
 
 
 def typed_group_index(conjunction: Sequence[Group]) -> int:

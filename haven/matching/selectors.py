@@ -276,7 +276,7 @@ def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:
     short = len(q.text) < search.KNOWN_NAME_COMPLETE and q.entry is None and q.text not in forms
     if not short and _other_known_name(q, t):
         return _word_score(q, t)
-    own = exact[-1]  # the word's own key (before it may come the key of the name it reads as)
+    own = search.own_key(exact)
     if own in forms and not short:
         return 1.0
     glued = _prefix_score(parsed.after_article, forms, t)  # Alkhat: al- and the start of Khatib

@@ -66,9 +66,8 @@ ARABIC_SPELLING_LIKELIHOOD = {0: 1.0, 1: 0.01, 2: 0.001}
 With 0.1, as in Latin, an exact spelling of a less common name was not read
 surely as it: عامر was 0.55 Amer and 0.22 Omar (0.93 and 0.04 now), حامد
 0.48 Hamid and 0.45 Ahmad, ريما 0.78 Rima, so a record of Amer ranked level
-with the Omar typed. At a million persons on
-three seeds, 0.003, 0.01 and 0.03 found the same targets, 1 to 2 more a seed
-than 0.1 (session 13)."""
+with the Omar typed. At a million persons on three seeds, 0.003, 0.01 and
+0.03 found the same targets, 1 to 2 more a seed than 0.1 (session 13)."""
 SHORT_WORD = 5
 """A word of this many letters or fewer is read within one edit only (two edits turn Rawan into Hasan).
 
@@ -133,7 +132,7 @@ def read_name(text: str, script: str) -> tuple[tuple[str, float], ...]:
         return ()
     spellings, names, prior = _spellings(script)
     likelihood_of = ARABIC_SPELLING_LIKELIHOOD if script == "arabic" else SPELLING_LIKELIHOOD
-    cutoff = 1 if len(text) <= SHORT_WORD else max(SPELLING_LIKELIHOOD)
+    cutoff = 1 if len(text) <= SHORT_WORD else max(likelihood_of)
     likelihood: dict[str, float] = {}
     for _spelling, edits, i in process.extract(text, spellings, scorer=OSA.distance, score_cutoff=cutoff, limit=None):
         p = likelihood_of[int(edits)]
