@@ -38,7 +38,7 @@ from haven.lib.timed import Timed
 from haven.matching import search
 from haven.matching.core.data import NameEntry
 from haven.matching.core.normalize import Token, entries_with_key, normalize_name, tokenize
-from haven.matching.core.reading import Agreement, same_name
+from haven.matching.core.reading import Agreement, same_name, shared_reading
 from haven.matching.core.score import (
     NameFrequencies,
     PersonRecord,
@@ -206,9 +206,13 @@ rule on every pair of listed names, and lost targets whose record or typed
 text a typo had turned into another listed name."""
 
 
+SAME_NAME = 0.97
+"""The score of a word that is the typed name spelled otherwise (a closer spelling adds up to 0.03)."""
+
+
 def _same_name_score(q: Token, t: Token) -> float:
     """The score of a word that is the typed name spelled otherwise: 0.97, and a closer spelling breaks ties."""
-    return 0.97 + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
+    return SAME_NAME + 0.03 * fuzz.ratio(q.latin, t.latin) / 100
 
 
 def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) -> float:
@@ -223,8 +227,12 @@ def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) 
     agreement = same_name((q.text, q.script), (t.text, t.script))
     if agreement is Agreement.SAME:
         return max(score, _same_name_score(q, t))
-    if agreement is Agreement.DIFFERENT and different:
-        return min(score, READ_DIFFERENT)
+    if agreement is Agreement.DIFFERENT:
+        return min(score, READ_DIFFERENT) if different else score
+    if score < SAME_NAME:
+        # Neither surely the same name nor surely another: as much nearer the same name's
+        # score as the two readings share (Geith, 0.53 Ghaith, against Гас, surely Ghaith).
+        score += shared_reading((q.text, q.script), (t.text, t.script)) * (SAME_NAME - score)
     return score
 
 
@@ -259,10 +267,17 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     q = parsed.tokens[-1]
     if parsed.complete:
         return _read_adjusted(q, t, score)
-    if len(q.text) >= search.KNOWN_NAME_COMPLETE:
+    if len(q.text) >= (ARABIC_READ_FROM if q.script == "arabic" else search.KNOWN_NAME_COMPLETE):
         # Typed to its end or not, four letters that read as the person's name agree with it.
         return _read_adjusted(q, t, score, different=False)
     return score
+
+
+ARABIC_READ_FROM = 3
+"""Letters from which a word being typed in Arabic script is read as the name it spells (four in others).
+
+Arabic writes no short vowels: ``ممد`` (محمد less a letter) is Mohammed's
+eight Latin letters in three."""
 
 
 def _typed_prefix_score(parsed: search.ParsedQuery, t: Token) -> float:

@@ -162,6 +162,19 @@ def same_name(a: tuple[str, str], b: tuple[str, str]) -> Agreement:
     return Agreement.DIFFERENT if reads_as_other(*b, name_a) else Agreement.UNKNOWN
 
 
+def shared_reading(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """The probability that two words, each ``(folded text, script)``, stand for the same listed name.
+
+    The sum over names of the two readings' probabilities: Geith (0.53 Ghaith,
+    0.47 Laith) and Гас (Ghaith, surely) share 0.53; 0 when either word reads
+    as no listed name.
+    """
+    first = dict(read_name(*a))
+    if not first:
+        return 0.0
+    return sum(p * first.get(name, 0.0) for name, p in read_name(*b))
+
+
 def script_of(word: str) -> str:
     """The script of a folded word, by its first letter (an index spelling is in one script)."""
     return (char_script(word[:1]) or "unknown") if word else "unknown"
