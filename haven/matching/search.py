@@ -58,7 +58,7 @@ from rapidfuzz import fuzz
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
 from haven.matching.core.normalize import GLUED_ARTICLES, HYPHENS, Token, is_article, is_particle, tokenize
-from haven.matching.core.reading import confident_name, name_key, reads_as_other, script_of
+from haven.matching.core.reading import CONFIDENT, confident_name, name_key, read_name, reads_as_other, script_of
 from haven.matching.core.scripts import fold_token
 
 MIN_QUERY_CHARS = 2
@@ -222,7 +222,8 @@ def index_text(
                     variants.setdefault(edge, None)
             for form in deletion_tokens(key_token(token.key)):
                 variants.setdefault(form, None)
-            for form in _read_key(token):  # حيجر, Haydar mistyped: also under Haydar's key
+            # حيجر, Haydar mistyped: also under Haydar's key; Dhair under Daher's and Thair's.
+            for form in _read_key(token, likely=INDEXED_READING):
                 keys[form] += 1
                 read.setdefault(form, None)
     for form in variants:
@@ -396,21 +397,36 @@ def _after_glued_article(word: str) -> list[str]:
     return []
 
 
-def _read_key(t: Token) -> list[str]:
-    """The key of the listed name a word is read as, when it is not the word's own (``Cgaza``: Shaza's).
+INDEXED_READING = 0.3
+"""A person's word is indexed under the key of each listed name it reads as with this probability or more.
+
+``Dhair`` (Daher with two letters swapped, key ZYR) reads 0.55 Daher and
+0.45 Thair: a search for Daher (DHR) finds it by key, where the one edit
+of the loose tiers never reached it under a page of namesakes. A typed
+word is looked up only by the name it reads as confidently
+(:data:`~haven.matching.core.reading.CONFIDENT`): one more key in every
+query would widen every tier."""
+
+
+def _read_key(t: Token, *, likely: float = CONFIDENT) -> list[str]:
+    """The keys of the listed names a word reads as, where not the word's own (``Cgaza``: Shaza's).
 
     A typo can change a word's key by two letters or more (``Cgaza`` is KGZa,
     Shaza XZa), beyond the loose tiers' one edit; a typed word is then also
     looked for by the key of the name it is confidently read as
     (:mod:`haven.matching.core.reading`), and a person's word is indexed
-    under it too (:func:`index_text`). Words of under four letters are read
-    as nothing here: too many names are one letter from them.
+    under the key of each name it reads as with ``likely`` probability or
+    more (:data:`INDEXED_READING`, :func:`index_text`). Words of under four
+    letters are read as nothing here: too many names are one letter from them.
     """
     if len(t.text) < KNOWN_NAME_COMPLETE:
         return []
-    name = confident_name(t.text, t.script)
-    key = name_key(name) if name is not None else ""
-    return [key_token(key)] if key and key != t.key else []
+    out: list[str] = []
+    for name, p in read_name(t.text, t.script):
+        key = name_key(name) if p >= likely else ""
+        if key and key != t.key and key_token(key) not in out:
+            out.append(key_token(key))
+    return out
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from haven.matching import selectors
 from haven.matching.search import forget_recent_rows, index_text, parse_query
 from haven.matching.selectors import person_search
 from haven.matching.tests.helpers import make_person
@@ -91,3 +92,31 @@ def test_a_record_of_another_arabic_name_of_the_same_key_ranks_below_one_lacking
     omar = make_person(site=personas.site_a, names={("given", "ar"): "عمر", ("family", "ar"): "حسن"})
     hits = person_search(user=personas.registrar, query="عمر أحمد حسن")
     assert hits[0].person_id == omar.pk
+
+
+def test_index_holds_the_key_of_each_name_a_word_may_well_read_as() -> None:
+    # Dhair (Daher with two letters swapped, ZYR) reads 0.55 Daher and 0.45 Thair: both keys.
+    tokens = index_text(names=["Ali", "Dhair"], site_id=SITE, date_of_birth=None, parts=["given", "family"]).split()
+    assert {"qzyr", "qdhr", "qtr"} <= set(tokens)
+    # A typed word is looked up only by the name it reads as confidently: Dhair by its own key.
+    assert parse_query("Ali Dhair ").groups[-1][0] == ["qzyr"]
+
+
+@pytest.mark.django_db
+def test_a_person_whose_family_name_may_read_as_the_one_typed_is_found_under_namesakes(personas, monkeypatch) -> None:
+    # Ali Hassan Dhair: the typo moved the family name's key two letters (DHR to ZYR). At a million
+    # persons the loose tier "any one word wrong" reads 200 of thousands of Ali Hassan and missed
+    # him; here 40 namesakes against a cap of 20 rows a tier stand for that.
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 20)
+    forget_recent_rows()
+    for family in ("Khalil", "Hamdan", "Haddad", "Hamid", "Hakim", "Hallak", "Saleh", "Omar") * 5:
+        make_person(
+            site=personas.site_a,
+            names={("given", "la"): "Ali", ("father", "la"): "Hassan", ("family", "la"): family},
+        )
+    ali = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Ali", ("father", "la"): "Hassan", ("family", "la"): "Dhair"},
+    )
+    hits = person_search(user=personas.registrar, query="Али Хасан Дахер")
+    assert ali.pk in [h.person_id for h in hits]
