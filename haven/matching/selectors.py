@@ -222,7 +222,9 @@ def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) 
     spelled otherwise (0.97 and up: ``صاحل`` for the Saleh typed, ``Mugammed``
     for Mohammad), one that reads confidently as another name at most
     :data:`READ_DIFFERENT` (not when ``different`` is false: a word still being
-    typed may yet become another name); otherwise the score stands.
+    typed may yet become another name); otherwise the score moves toward
+    :data:`SAME_NAME` by as much as the two readings share
+    (:func:`~haven.matching.core.reading.shared_reading`; session 14).
     """
     agreement = same_name((q.text, q.script), (t.text, t.script))
     if agreement is Agreement.SAME:
@@ -259,16 +261,16 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
     A word being typed that already spells a listed name of four letters or
     more is read as that name (:func:`_read_adjusted`): ``Мустафа`` finds
     ``مصطقى`` as a complete word would. Any other word of four letters or
-    more agrees with a person's word that reads as the same name (``احكد``,
-    Ahmad mistyped, with أحمد), but is not held against another name: it may
-    be the start of one.
+    more (three in Arabic script, :data:`ARABIC_READ_FROM`) agrees with a
+    person's word that reads as the same name (``احكد``, Ahmad mistyped, with
+    أحمد), but is not held against another name: it may be the start of one.
     """
     score = _typed_prefix_score(parsed, t)
     q = parsed.tokens[-1]
     if parsed.complete:
         return _read_adjusted(q, t, score)
     if len(q.text) >= (ARABIC_READ_FROM if q.script == "arabic" else search.KNOWN_NAME_COMPLETE):
-        # Typed to its end or not, four letters that read as the person's name agree with it.
+        # Typed to its end or not, four letters (Arabic: three) that read as the person's name agree with it.
         return _read_adjusted(q, t, score, different=False)
     return score
 
