@@ -422,8 +422,10 @@ def _read_key(t: Token, *, likely: float = CONFIDENT) -> list[str]:
     if len(t.text) < KNOWN_NAME_COMPLETE:
         return []
     out: list[str] = []
-    for name, p in read_name(t.text, t.script):
-        key = name_key(name) if p >= likely else ""
+    for name, p in read_name(t.text, t.script):  # most likely first
+        if p < likely:
+            break
+        key = name_key(name)
         if key and key != t.key and key_token(key) not in out:
             out.append(key_token(key))
     return out

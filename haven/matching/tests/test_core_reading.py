@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from haven.matching.core.normalize import tokenize
-from haven.matching.core.reading import Agreement, read_name, same_name
+from haven.matching.core.reading import Agreement, read_name, same_name, shared_reading
 
 
 def word(text: str) -> tuple[str, str]:
@@ -79,3 +79,13 @@ def test_an_arabic_spelling_of_a_less_common_name_reads_surely_as_it():
 def test_an_arabic_typo_still_reads_as_the_name_it_spoils():
     assert best("احكد") == ("احمد", pytest.approx(1.0, abs=0.01))  # ك for م, its keyboard neighbour
     assert best("حيجر")[0] == "حيدر"
+
+
+def test_two_words_share_as_much_of_their_readings_as_they_both_give_one_name() -> None:
+    geith = dict(read_name(*word("Geith")))
+    assert set(geith) == {"غيث", "ليث"}  # Ghaith or Laith
+    assert shared_reading(word("Geith"), word("Гас")) == pytest.approx(geith["غيث"], abs=0.01)
+    assert shared_reading(word("Geith"), word("Лейс")) == pytest.approx(geith["ليث"], abs=0.01)
+    assert shared_reading(word("Мухаммед"), word("Mugammed")) > 0.95
+    assert shared_reading(word("Geith"), word("Zxqwvb")) == 0.0  # read as nothing
+    assert shared_reading(word("Zxqwvb"), word("Geith")) == 0.0

@@ -5,33 +5,17 @@ to its spelling alone against a record that reads surely as one of them, and
 a record with that word ranked below records lacking the part altogether.
 An Arabic word being typed was read only from four letters, as Latin is,
 though Arabic writes no short vowels: ``ممد`` is Mohammed less a letter.
-Each search test below failed before its change.
+Each test below failed before its change; ``shared_reading`` itself is
+tested in test_core_reading.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from haven.matching.core.normalize import tokenize
-from haven.matching.core.reading import read_name, shared_reading
 from haven.matching.search import forget_recent_rows
 from haven.matching.selectors import person_search
 from haven.matching.tests.helpers import make_person
-
-
-def word(text: str) -> tuple[str, str]:
-    token = tokenize(text)[0]
-    return token.text, token.script
-
-
-def test_two_words_share_as_much_of_their_readings_as_they_both_give_one_name() -> None:
-    geith = dict(read_name(*word("Geith")))
-    assert set(geith) == {"غيث", "ليث"}  # Ghaith or Laith
-    assert shared_reading(word("Geith"), word("Гас")) == pytest.approx(geith["غيث"], abs=0.01)
-    assert shared_reading(word("Geith"), word("Лейс")) == pytest.approx(geith["ليث"], abs=0.01)
-    assert shared_reading(word("Мухаммед"), word("Mugammed")) > 0.95
-    assert shared_reading(word("Geith"), word("Zxqwvb")) == 0.0  # read as nothing
-    assert shared_reading(word("Zxqwvb"), word("Geith")) == 0.0
 
 
 @pytest.mark.django_db
