@@ -71,10 +71,13 @@ HYPHENS = "-‐‑‒–—_"
 _HYPHENS = re.compile(f"[{re.escape(HYPHENS)}]")
 _ARTICLE_APOSTROPHE = re.compile(r"^((?:a|e)?l)['’`ʼ](.+)$", re.IGNORECASE)
 
+# Russian writes the u of Abdul and Abu as ю where the name came through Turkish (Abdülhamid is
+# Абдюльхамид) and in hands that hear it so: Абдюль, Абдюрахман and Абю are the same particles.
+# Turkish writes Abu as Ebu (Ebu Bekir; Russian Эбу), as papers issued in Turkey may.
 _ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "абд", "абдул",
-                  "абдуль", "абдель", "абдаль", "абдол", "عبد"})  # fmt: skip
-_ABD_WITH_ARTICLE = frozenset({"abdu", "abdo", "abdou", "абду", "абдо"})
-_ABU = frozenset({"abu", "abou", "abo", "абу", "ابو"})
+                  "абдуль", "абдюль", "абдюл", "абдель", "абдаль", "абдол", "عبد"})  # fmt: skip
+_ABD_WITH_ARTICLE = frozenset({"abdu", "abdo", "abdou", "абду", "абдю", "абдо"})
+_ABU = frozenset({"abu", "abou", "abo", "ebu", "абу", "абю", "эбу", "ابو"})
 _PARTICLES = _ABD | _ABD_WITH_ARTICLE | _ABU
 _DOUBLED = re.compile(r"(.)\1+")
 _DIN = frozenset({"din", "dine", "deen", "ddin", "ddine", "eddin", "eddine", "uddin", "addin",
@@ -85,7 +88,7 @@ _DIN_GLUED = {
 }
 _ABD_GLUED = {
     "latin": re.compile(r"^abd([aeiou]?)(l?)(.{2,})$"),
-    "cyrillic": re.compile(r"^абд([аеиоуэ]?)(ль|л?)(.{2,})$"),
+    "cyrillic": re.compile(r"^абд([аеиоуэю]?)(ль|л?)(.{2,})$"),
 }
 
 
@@ -315,6 +318,18 @@ def has_doubled_particle(text: str) -> bool:
     """Does ``text`` hold Abd or Abu typed with a letter twice (whose tokens changed in migration 0010)?"""
     standalone, prefix = load_articles()
     return any(_particle(p.text) != p.text for p in _split_parts(text, standalone, prefix))
+
+
+def has_respelled_particle(text: str) -> bool:
+    """Does ``text`` hold a word starting as Abd or Abu written with ю or as Turkish writes Abu?
+
+    ``Абдюль``, ``Абдюрахман``, ``Абю``, ``Ebu``, ``Эбу``: their tokens changed in migration 0014,
+    which re-writes the index entries of the persons whose names hold one (a word merely starting
+    so, ``Абюзайд``, is re-written unchanged).
+    """
+    standalone, prefix = load_articles()
+    starts = ("абдю", "абю", "ebu", "эбу")
+    return any(p.text.startswith(starts) for p in _split_parts(text, standalone, prefix))
 
 
 def _tokenize_raw(text: str, d: _Dictionary | None) -> list[Token]:

@@ -49,6 +49,25 @@ def test_abd_or_abu_typed_with_a_letter_twice_still_joins_its_name(typed: str, m
     assert len(name_tokens(typed)) == 1
 
 
+@pytest.mark.parametrize(
+    ("written", "same_as"),
+    [
+        ("Абдюльхамид", "عبد الحميد"),
+        ("Абдюль Хамид", "Abdulhamid"),
+        ("Абдюрахман", "Abdul Rahman"),
+        ("Абдюлкадир", "Абдулкадир"),
+        ("Абю Хамид", "ابو حامد"),
+        ("Ebu Hamid", "Abu Hamid"),
+        ("Эбу Бакр", "أبو بكر"),
+    ],
+)
+def test_abd_and_abu_written_with_yu_or_as_in_turkish_are_the_particles(written: str, same_as: str) -> None:
+    # Russian writes Turkish ü as ю (Abdülhamid is Абдюльхамид), and some hands the u of Abdul and Abu so;
+    # Turkish writes Abu as Ebu, and papers issued in Turkey may.
+    assert phonetic_key(written) == phonetic_key(same_as)
+    assert len(name_tokens(written)) == len(name_tokens(same_as))
+
+
 def test_names_with_a_letter_twice_are_not_taken_for_a_particle() -> None:
     assert name_tokens("Abbas Hassan") == ["abbas", "hassan"]
     assert name_tokens("ممدوح عبدالله") == ["ممدوح", "عبدله"]

@@ -1,0 +1,31 @@
+"""Re-write the search index entries of persons whose names hold Abd or Abu written with ю, or Ebu.
+
+``Абдюльхамид``, ``Абдюрахман`` and ``Абю Хамид`` (Russian writes the u of
+Abdul and Abu as ю where the name came through Turkish, Abdülhamid), and
+``Ebu Hamid`` or ``Эбу Хамид`` (Turkish for Abu), now form the compounds
+``Абдульхамид``, ``Абдурахман`` and ``Абу Хамид`` do
+(``haven.matching.core.normalize``); entries written before held the particle
+apart or under another key, and a search typed in another script would not
+find them. Only those persons are re-written (a scan of the names, as
+migration 0010 did); ``manage.py rebuild_search_index`` does all.
+"""
+
+from django.db import migrations
+
+from haven.matching.migrations._index_rewrite import rewrite_search_index
+
+
+def rewrite_respelled_particles(apps, schema_editor):
+    from haven.matching.core.normalize import has_respelled_particle
+
+    PersonName = apps.get_model("registry", "PersonName")
+    names = PersonName.objects.order_by().values_list("person_id", "value")
+    person_ids = {pid for pid, value in names.iterator(chunk_size=10_000) if has_respelled_particle(value)}
+    ids = sorted(person_ids, key=str)
+    for start in range(0, len(ids), 500):
+        rewrite_search_index(apps, schema_editor, person_ids=ids[start : start + 500])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("matching", "0013_search_likely_read_keys")]
+    operations = [migrations.RunPython(rewrite_respelled_particles, migrations.RunPython.noop)]
