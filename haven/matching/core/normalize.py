@@ -71,11 +71,13 @@ HYPHENS = "-‐‑‒–—_"
 _HYPHENS = re.compile(f"[{re.escape(HYPHENS)}]")
 _ARTICLE_APOSTROPHE = re.compile(r"^((?:a|e)?l)['’`ʼ](.+)$", re.IGNORECASE)
 
-# Russian writes the u of Abdul and Abu as ю where the name came through Turkish (Abdülhamid is
-# Абдюльхамид) and in hands that hear it so: Абдюль, Абдюрахман and Абю are the same particles.
+# Cyrillic writes each vowel of the Latin forms, with or without the soft sign (Абдел, Абдэль,
+# Абдоль); it writes the u of Abdul and Abu as ю where the name came through Turkish (Abdülhamid
+# is Абдюльхамид) and in hands that hear it so: Абдюль, Абдюрахман and Абю are the same particles.
 # Turkish writes Abu as Ebu (Ebu Bekir; Russian Эбу), as papers issued in Turkey may.
-_ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "абд", "абдул",
-                  "абдуль", "абдюль", "абдюл", "абдель", "абдаль", "абдол", "عبد"})  # fmt: skip
+_ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "абд", "абдул", "абдуль",
+                  "абдюль", "абдюл", "абдель", "абдел", "абдэль", "абдэл", "абдаль", "абдал", "абдол",
+                  "абдоль", "абдиль", "абдил", "عبد"})  # fmt: skip
 _ABD_WITH_ARTICLE = frozenset({"abdu", "abdo", "abdou", "абду", "абдю", "абдо"})
 _ABU = frozenset({"abu", "abou", "abo", "ebu", "абу", "абю", "эбу", "ابو"})
 _PARTICLES = _ABD | _ABD_WITH_ARTICLE | _ABU
@@ -321,14 +323,15 @@ def has_doubled_particle(text: str) -> bool:
 
 
 def has_respelled_particle(text: str) -> bool:
-    """Does ``text`` hold a word starting as Abd or Abu written with ю or as Turkish writes Abu?
+    """Does ``text`` hold a word starting as a Cyrillic Abd or Abu added in 0014, or as Turkish writes Abu?
 
-    ``Абдюль``, ``Абдюрахман``, ``Абю``, ``Ebu``, ``Эбу``: their tokens changed in migration 0014,
+    ``Абдел``, ``Абдэль``, ``Абдоль``, ``Абдюль``, ``Абдюрахман``, ``Абю``, ``Ebu``, ``Эбу``: their
+    tokens changed in migration 0014,
     which re-writes the index entries of the persons whose names hold one (a word merely starting
     so, ``Абюзайд``, is re-written unchanged).
     """
     standalone, prefix = load_articles()
-    starts = ("абдю", "абю", "ebu", "эбу")
+    starts = ("абдю", "абдел", "абдэл", "абдал", "абдол", "абдил", "абю", "ebu", "эбу")
     return any(p.text.startswith(starts) for p in _split_parts(text, standalone, prefix))
 
 

@@ -1,9 +1,10 @@
-"""Re-write the search index entries of persons whose names hold Abd or Abu written with ю, or Ebu.
+"""Re-write the search index entries of persons whose names hold Abd or Abu in a spelling now read as one.
 
-``Абдюльхамид``, ``Абдюрахман`` and ``Абю Хамид`` (Russian writes the u of
+``Абдел Азиз``, ``Абдэль Азиз`` and ``Абдоль Кадир`` (each vowel and soft sign
+of the Latin forms), ``Абдюльхамид``, ``Абдюрахман`` and ``Абю Хамид`` (Russian writes the u of
 Abdul and Abu as ю where the name came through Turkish, Abdülhamid), and
 ``Ebu Hamid`` or ``Эбу Хамид`` (Turkish for Abu), now form the compounds
-``Абдульхамид``, ``Абдурахман`` and ``Абу Хамид`` do
+``Абдульазиз``, ``Абдульхамид``, ``Абдурахман`` and ``Абу Хамид`` do
 (``haven.matching.core.normalize``); entries written before held the particle
 apart or under another key, and a search typed in another script would not
 find them. Only those persons are re-written (a scan of the names, as
