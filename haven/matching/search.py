@@ -418,16 +418,19 @@ def _read_key(t: Token, *, likely: float = CONFIDENT) -> list[str]:
     under the key of each name it reads as with ``likely`` probability or
     more (:data:`INDEXED_READING`, :func:`index_text`). Words of under four
     letters are read as nothing here: too many names are one letter from them.
+    Abu + name is read by the name after the particle (``Абу Муын``: Abu
+    Muin, ``ABU_MYN``, where its own key is ``ABU_MN``).
     """
-    if len(t.text) < KNOWN_NAME_COMPLETE:
+    text, tag = (t.rest, t.key.split("_", 1)[0] + "_") if t.rest else (t.text, "")
+    if len(text) < KNOWN_NAME_COMPLETE:
         return []
     out: list[str] = []
-    for name, p in read_name(t.text, t.script):  # most likely first
+    for name, p in read_name(text, t.script):  # most likely first
         if p < likely:
             break
         key = name_key(name)
-        if key and key != t.key and key_token(key) not in out:
-            out.append(key_token(key))
+        if key and tag + key != t.key and key_token(tag + key) not in out:
+            out.append(key_token(tag + key))
     return out
 
 

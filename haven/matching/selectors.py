@@ -226,7 +226,10 @@ def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) 
     :data:`SAME_NAME` by as much as the two readings share
     (:func:`~haven.matching.core.reading.shared_reading`; session 14).
     """
-    agreement = same_name((q.text, q.script), (t.text, t.script))
+    # Two words of Abu + name are read by the names after the particle (Абу Муын against ابو معين).
+    both_abu = bool(q.rest and t.rest)
+    a, b = ((q.rest, q.script), (t.rest, t.script)) if both_abu else ((q.text, q.script), (t.text, t.script))
+    agreement = same_name(a, b)
     if agreement is Agreement.SAME:
         return max(score, _same_name_score(q, t))
     if agreement is Agreement.DIFFERENT:
@@ -234,7 +237,7 @@ def _read_adjusted(q: Token, t: Token, score: float, *, different: bool = True) 
     if score < SAME_NAME:
         # Neither surely the same name nor surely another: as much nearer the same name's
         # score as the two readings share (Geith, 0.53 Ghaith, against Гас, surely Ghaith).
-        score += shared_reading((q.text, q.script), (t.text, t.script)) * (SAME_NAME - score)
+        score += shared_reading(a, b) * (SAME_NAME - score)
     return score
 
 

@@ -40,6 +40,9 @@ class Token:
     latin: str
     entry: NameEntry | None = None
     article: bool = False  # written with an article (al-, ال, аль-) that was removed
+    # Of Abu + name: the name after the particle, folded (Abu Muin: муин), read as names are. Not of
+    # Abd + name: what follows Abd is one of God's names (Rahman, Karim), read as the listed compound.
+    rest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +250,7 @@ def _abd_token(prefix: str, rest: _Part, d: _Dictionary | None, tag: str = "ABD"
         # otherwise عبد الله would borrow the key of Layla.
         key = d.resolve(rest.text, rest.script).key
     latin = to_latin(rest.text, rest.script)
-    return Token(text, rest.script, f"{tag}_{key}", f"{tag.lower()}{latin}")
+    return Token(text, rest.script, f"{tag}_{key}", f"{tag.lower()}{latin}", rest=rest.text if tag == "ABU" else "")
 
 
 def _glued_abd(part: _Part, d: _Dictionary | None) -> Token | None:
@@ -333,6 +336,11 @@ def has_respelled_particle(text: str) -> bool:
     standalone, prefix = load_articles()
     starts = ("абдю", "абдел", "абдэл", "абдал", "абдол", "абдил", "абю", "ebu", "эбу")
     return any(p.text.startswith(starts) for p in _split_parts(text, standalone, prefix))
+
+
+def has_abu_compound(text: str) -> bool:
+    """Does ``text`` hold Abu + name (``Абу Муын``), indexed since migration 0014 under the key its name reads as?"""
+    return any(t.rest for t in tokenize(text))
 
 
 def _tokenize_raw(text: str, d: _Dictionary | None) -> list[Token]:

@@ -810,8 +810,8 @@ def test_abu_written_with_yu_is_found_in_another_script_and_migration_0014_rewri
 
     forget_recent_rows()
     assert person.pk not in strict_tier()
-    migration = importlib.import_module("haven.matching.migrations.0014_search_respelled_particles")
-    migration.rewrite_respelled_particles(apps, SimpleNamespace(connection=connection))  # as the migration runs it
+    migration = importlib.import_module("haven.matching.migrations.0014_search_particles")
+    migration.rewrite_particles(apps, SimpleNamespace(connection=connection))  # as the migration runs it
     forget_recent_rows()
     assert PersonSearchIndex.objects.get(person=person).text == entry.text
     assert strict_tier() == [person.pk]
