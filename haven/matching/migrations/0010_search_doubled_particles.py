@@ -9,18 +9,13 @@ change for anyone else); ``manage.py rebuild_search_index`` does all.
 
 from django.db import migrations
 
-from haven.matching.migrations._index_rewrite import rewrite_search_index
+from haven.matching.migrations._index_rewrite import rewrite_where_a_name
 
 
 def rewrite_doubled_particles(apps, schema_editor):
     from haven.matching.core.normalize import has_doubled_particle
 
-    PersonName = apps.get_model("registry", "PersonName")
-    names = PersonName.objects.order_by().values_list("person_id", "value")
-    person_ids = {pid for pid, value in names.iterator(chunk_size=10_000) if has_doubled_particle(value)}
-    ids = sorted(person_ids, key=str)
-    for start in range(0, len(ids), 500):
-        rewrite_search_index(apps, schema_editor, person_ids=ids[start : start + 500])
+    rewrite_where_a_name(apps, schema_editor, has_doubled_particle)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,8 @@
 """Re-write every search index entry with the current ``index_text``, keeping the ids.
 
 Shared by the migrations that change what the index holds (0004, 0006, 0007,
-0009, 0011, 0012, and 0010 for the few persons whose tokens changed).
+0009, 0011, 0012, 0013, and 0010 and 0014 for the few persons whose tokens
+changed, by :func:`rewrite_where_a_name`).
 Like them it calls the live ``haven.matching.search.index_text``, so any of
 them writes today's format; ids are kept, so the SQLite FTS5 rowids stay
 valid. ``manage.py rebuild_search_index`` does the same on demand. (The
@@ -51,3 +52,12 @@ def rewrite_search_index(apps, schema_editor, person_ids=None):
             if conn.vendor == "sqlite":
                 cursor.executemany("DELETE FROM matching_person_fts WHERE rowid = %s", [(i,) for i, _ in updates])
                 cursor.executemany("INSERT INTO matching_person_fts (rowid, text) VALUES (%s, %s)", updates)
+
+
+def rewrite_where_a_name(apps, schema_editor, holds):
+    """The entries of the persons one of whose names ``holds(value)`` is true (a scan of every name)."""
+    PersonName = apps.get_model("registry", "PersonName")
+    names = PersonName.objects.order_by().values_list("person_id", "value")
+    ids = sorted({pid for pid, value in names.iterator(chunk_size=10_000) if holds(value)}, key=str)
+    for start in range(0, len(ids), 500):
+        rewrite_search_index(apps, schema_editor, person_ids=ids[start : start + 500])

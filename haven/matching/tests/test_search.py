@@ -721,12 +721,37 @@ def test_the_migration_rewrites_entries_written_before_repeat_tokens(personas):
     assert strict_tier() == [omar.pk]
 
 
+def _index_as_before(monkeypatch, person, names: list[str], attr: str, before: Any) -> tuple[str, str]:
+    """Write ``person``'s index entry as it was written while ``normalize.<attr>`` was ``before``.
+
+    Returns the entry as written now and as before (they differ), for a migration to put right.
+    """
+    from django.db import connection
+
+    from haven.matching import search
+    from haven.matching.core import normalize
+
+    entry = PersonSearchIndex.objects.get(person=person)
+    with monkeypatch.context() as m:
+        m.setattr(normalize, attr, before)
+        normalize._tokenize_cached.cache_clear()
+        old = search.index_text(
+            names=names, site_id=person.site_id, date_of_birth=person.date_of_birth, parts={"given", "father", "family"}
+        )
+    normalize._tokenize_cached.cache_clear()
+    assert old != entry.text
+    PersonSearchIndex.objects.filter(pk=entry.pk).update(text=old)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE matching_person_fts SET text = %s WHERE rowid = %s", [old, entry.pk])
+    return entry.text, old
+
+
 def test_abd_typed_with_a_letter_twice_is_found_and_migration_0010_rewrites_old_entries(personas, monkeypatch):
     from django.apps import apps
     from django.db import connection
 
     from haven.matching import search
-    from haven.matching.core import normalize
 
     # Registered as written on an old form, with a slip in the particle: عببد الغني is Abd al-Ghani.
     person = make_person(
@@ -738,28 +763,13 @@ def test_abd_typed_with_a_letter_twice_is_found_and_migration_0010_rewrites_old_
         assert person_search(user=personas.registrar, query=query)[0].person_id == person.pk, query
     # The entry as written before 0010 held the particle and the name as two words (found here only by
     # the loose tiers of a registry of one; at a million persons, after a page of others).
-    entry = PersonSearchIndex.objects.get(person=person)
-    with monkeypatch.context() as m:
-        m.setattr(normalize, "_particle", lambda text: text)
-        normalize._tokenize_cached.cache_clear()
-        old = search.index_text(
-            names=["عببد الغني", "محمد", "العمر"],
-            site_id=personas.site_a.pk,
-            date_of_birth=person.date_of_birth,
-            parts={"given", "father", "family"},
-        )
-    normalize._tokenize_cached.cache_clear()
-    assert old != entry.text
-    PersonSearchIndex.objects.filter(pk=entry.pk).update(text=old)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE matching_person_fts SET text = %s WHERE rowid = %s", [old, entry.pk])
+    now, old = _index_as_before(monkeypatch, person, ["عببد الغني", "محمد", "العمر"], "_particle", lambda text: text)
     compound = search.key_token(search.tokenize("عبد الغني")[0].key)
-    assert compound in entry.text.split() and compound not in old.split()
+    assert compound in now.split() and compound not in old.split()
     migration = importlib.import_module("haven.matching.migrations.0010_search_doubled_particles")
     migration.rewrite_doubled_particles(apps, SimpleNamespace(connection=connection))  # as the migration runs it
     forget_recent_rows()
-    assert PersonSearchIndex.objects.get(person=person).text == entry.text
+    assert PersonSearchIndex.objects.get(person=person).text == now
     assert person_search(user=personas.registrar, query=typed[0])[0].person_id == person.pk
 
 
@@ -767,7 +777,6 @@ def test_abu_written_with_yu_is_found_in_another_script_and_migration_0014_rewri
     from django.apps import apps
     from django.db import connection
 
-    from haven.matching import search
     from haven.matching.core import normalize
 
     # Registered from a Russian form that writes Abu as Абю (as Russian writes Abdülhamid Абдюльхамид).
@@ -784,22 +793,7 @@ def test_abu_written_with_yu_is_found_in_another_script_and_migration_0014_rewri
     for query in ("رنا حسين ابو حامد", "Rana Hussein Abu Hamid"):
         assert person_search(user=personas.registrar, query=query)[0].person_id == person.pk, query
     # The entry as written before 0014 held Абю apart from Хамид.
-    entry = PersonSearchIndex.objects.get(person=person)
-    with monkeypatch.context() as m:
-        m.setattr(normalize, "_ABU", normalize._ABU - {"абю"})
-        normalize._tokenize_cached.cache_clear()
-        old = search.index_text(
-            names=["Рана", "Гусейн", "Абю Хамид"],
-            site_id=personas.site_a.pk,
-            date_of_birth=person.date_of_birth,
-            parts={"given", "father", "family"},
-        )
-    normalize._tokenize_cached.cache_clear()
-    assert old != entry.text
-    PersonSearchIndex.objects.filter(pk=entry.pk).update(text=old)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE matching_person_fts SET text = %s WHERE rowid = %s", [old, entry.pk])
+    now, _old = _index_as_before(monkeypatch, person, ["Рана", "Гусейн", "Абю Хамид"], "_ABU", normalize._ABU - {"абю"})
 
     def strict_tier() -> list:
         # Found by every word's key (a registry this small finds the old entry by its loose tiers;
@@ -813,7 +807,7 @@ def test_abu_written_with_yu_is_found_in_another_script_and_migration_0014_rewri
     migration = importlib.import_module("haven.matching.migrations.0014_search_particles")
     migration.rewrite_particles(apps, SimpleNamespace(connection=connection))  # as the migration runs it
     forget_recent_rows()
-    assert PersonSearchIndex.objects.get(person=person).text == entry.text
+    assert PersonSearchIndex.objects.get(person=person).text == now
     assert strict_tier() == [person.pk]
 
 
