@@ -329,9 +329,8 @@ def has_respelled_particle(text: str) -> bool:
     """Does ``text`` hold a word starting as a Cyrillic Abd or Abu added in 0014, or as Turkish writes Abu?
 
     ``Абдел``, ``Абдэль``, ``Абдоль``, ``Абдюль``, ``Абдюрахман``, ``Абю``, ``Ebu``, ``Эбу``: their
-    tokens changed in migration 0014,
-    which re-writes the index entries of the persons whose names hold one (a word merely starting
-    so, ``Абюзайд``, is re-written unchanged).
+    tokens changed in migration 0014, which re-writes the index entries of the persons whose names
+    hold one (a word merely starting so, ``Абюзайд``, is re-written unchanged).
     """
     standalone, prefix = load_articles()
     starts = ("абдю", "абдел", "абдэл", "абдал", "абдол", "абдил", "абю", "ebu", "эбу")
