@@ -16,6 +16,11 @@ Two changes to what a particle is (``haven.matching.core.normalize``):
 
 Only those persons are re-written (a scan of the names, as migration 0010
 did); ``manage.py rebuild_search_index`` does all.
+
+On PostgreSQL the table is then vacuumed and analysed, outside the
+rewrite's transaction (VACUUM cannot run in one): 7% of the rows rewritten
+is under autovacuum's 20%, and until a vacuum their dead versions slowed
+the keystroke p95 at a million persons from 103 to 111 ms (session 15).
 """
 
 from django.db import migrations
@@ -29,6 +34,15 @@ def rewrite_particles(apps, schema_editor):
     rewrite_where_a_name(apps, schema_editor, lambda v: has_respelled_particle(v) or has_abu_compound(v))
 
 
+def vacuum_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("VACUUM ANALYZE matching_personsearchindex")
+
+
 class Migration(migrations.Migration):
+    atomic = False  # for the VACUUM; the rewrite is one transaction of its own
     dependencies = [("matching", "0013_search_likely_read_keys")]
-    operations = [migrations.RunPython(rewrite_particles, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(rewrite_particles, migrations.RunPython.noop, atomic=True),
+        migrations.RunPython(vacuum_index, migrations.RunPython.noop),
+    ]
