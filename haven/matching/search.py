@@ -57,7 +57,15 @@ from rapidfuzz import fuzz
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
-from haven.matching.core.normalize import GLUED_ARTICLES, HYPHENS, Token, is_article, is_particle, tokenize
+from haven.matching.core.normalize import (
+    GLUED_ARTICLES,
+    HYPHENS,
+    Token,
+    is_article,
+    is_particle,
+    joined_token,
+    tokenize,
+)
 from haven.matching.core.reading import CONFIDENT, confident_name, name_key, read_name, reads_as_other, script_of
 from haven.matching.core.scripts import fold_token
 
@@ -226,6 +234,10 @@ def index_text(
             for form in _read_key(token, likely=INDEXED_READING):
                 keys[form] += 1
                 read.setdefault(form, None)
+        joined = joined_token(value or "")
+        if joined is not None:  # خير بك also under Kheirbek's key, as the one word it is written as elsewhere
+            keys[key_token(joined.key)] += 1
+            read.setdefault(key_token(joined.key), None)
     for form in variants:
         seen.setdefault(form, None)
     for form in read:  # after the words and their variants: not taken for a word of its own

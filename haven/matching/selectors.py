@@ -37,7 +37,7 @@ from haven.lib.dates import age_on
 from haven.lib.timed import Timed
 from haven.matching import search
 from haven.matching.core.data import NameEntry
-from haven.matching.core.normalize import Token, entries_with_key, normalize_name, tokenize
+from haven.matching.core.normalize import Token, entries_with_key, joined_token, normalize_name, tokenize
 from haven.matching.core.reading import Agreement, same_name, shared_reading
 from haven.matching.core.score import (
     NameFrequencies,
@@ -332,6 +332,9 @@ def _ordered_tokens(names: dict[tuple[str, str], str]) -> list[tuple[int, Token]
     for (part, _script), value in names.items():
         pos = PART_ORDER.index(part) if part in PART_ORDER else len(PART_ORDER)
         out.extend((pos, t) for t in tokenize(value))
+        joined = joined_token(value)  # خير بك is also Kheirbek, one word
+        if joined is not None:
+            out.append((pos, joined))
     out.sort(key=lambda pt: pt[0])
     return out
 

@@ -337,6 +337,25 @@ def has_respelled_particle(text: str) -> bool:
     return any(p.text.startswith(starts) for p in _split_parts(text, standalone, prefix))
 
 
+_APART = re.compile(rf"[\s{re.escape(HYPHENS)}]+")
+
+
+def joined_token(text: str) -> Token | None:
+    """The words of one name part as the one listed name they write (``خير بك``: Kheirbek), else None.
+
+    A name the data files list as one word is written apart in some papers
+    (Kheir Bek, Хайр Бек, خير بك) and together in others (Kheirbek): the
+    words are also one word to compare.
+    """
+    tokens = tokenize(text)
+    if len(tokens) < 2:
+        return None
+    glued = tokenize(_APART.sub("", text))
+    if len(glued) != 1 or glued[0].entry is None or any(t.key == glued[0].key for t in tokens):
+        return None
+    return glued[0]
+
+
 def has_abu_compound(text: str) -> bool:
     """Does ``text`` hold Abu + name (``Абу Муын``), indexed since migration 0014 under the key its name reads as?"""
     return any(t.rest for t in tokenize(text))

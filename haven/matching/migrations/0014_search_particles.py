@@ -29,9 +29,13 @@ from haven.matching.migrations._index_rewrite import rewrite_where_a_name
 
 
 def rewrite_particles(apps, schema_editor):
-    from haven.matching.core.normalize import has_abu_compound, has_respelled_particle
+    from haven.matching.core.normalize import has_abu_compound, has_respelled_particle, joined_token
 
-    rewrite_where_a_name(apps, schema_editor, lambda v: has_respelled_particle(v) or has_abu_compound(v))
+    rewrite_where_a_name(
+        apps,
+        schema_editor,
+        lambda v: has_respelled_particle(v) or has_abu_compound(v) or joined_token(v) is not None,
+    )
 
 
 def vacuum_index(apps, schema_editor):

@@ -145,3 +145,14 @@ def test_core_never_imports_django() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n.split(".")[0] == "django" for n in names), path.name
+
+
+def test_a_listed_name_written_in_two_words_is_also_the_one_word() -> None:
+    from haven.matching.core.normalize import joined_token
+
+    for apart in ("خير بك", "Kheir Bek", "Хайр Бек"):
+        joined = joined_token(apart)
+        assert joined is not None and joined.key == phonetic_key("Kheirbek"), apart
+    # Two names of one part (a double given name) are two words: no listed name is both.
+    assert joined_token("Mohammed Ali") is None
+    assert joined_token("Kheirbek") is None
