@@ -1,6 +1,7 @@
-"""Re-write the search index entries of persons whose names hold Abu + name, or Abd or Abu spelt anew.
+"""Re-write the search index entries of persons whose names hold Abu + name, Abd or Abu spelt anew, or a
+listed name written in two words.
 
-Two changes to what a particle is (``haven.matching.core.normalize``):
+Three changes (``haven.matching.core.normalize``):
 
 - Abu + name is now indexed also under the key of the name after the
   particle as read (``Абу Муын``, whose own key is ``ABU_MN``, under Abu
@@ -12,7 +13,10 @@ Two changes to what a particle is (``haven.matching.core.normalize``):
   through Turkish, Abdülhamid), and ``Ebu Hamid`` or ``Эбу Хамид`` (Turkish
   for Abu) now form the compounds ``Абдульазиз``, ``Абдульхамид``,
   ``Абдурахман`` and ``Абу Хамид`` do; entries written before held the
-  particle apart or under another key.
+  particle apart or under another key;
+- a name the data files list as one word written in two (``خير بك``,
+  ``Kheir Bek``) is now indexed also under the key of the one word
+  (Kheirbek, ``joined_token``).
 
 Only those persons are re-written (a scan of the names, as migration 0010
 did); ``manage.py rebuild_search_index`` does all.
