@@ -236,8 +236,9 @@ def index_text(
                 read.setdefault(form, None)
         joined = joined_token(value or "")
         if joined is not None:  # خير بك also under Kheirbek's key, as the one word it is written as elsewhere
-            keys[key_token(joined.key)] += 1
-            read.setdefault(key_token(joined.key), None)
+            form = key_token(joined.key)
+            keys[form] += 1
+            read.setdefault(form, None)
     for form in variants:
         seen.setdefault(form, None)
     for form in read:  # after the words and their variants: not taken for a word of its own
@@ -441,8 +442,8 @@ def _read_key(t: Token, *, likely: float = CONFIDENT) -> list[str]:
         if p < likely:
             break
         key = name_key(name)
-        if key and tag + key != t.key and key_token(tag + key) not in out:
-            out.append(key_token(tag + key))
+        if key and tag + key != t.key and (form := key_token(tag + key)) not in out:
+            out.append(form)
     return out
 
 
