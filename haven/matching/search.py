@@ -477,8 +477,9 @@ def parse_query(text: str) -> ParsedQuery:
         # "Хусейн Закария Абу ": the start of a name in Abu (Abu Hassan), looked up as typed.
         typing = True
     if typing and len(tokens) > 1 and _letters_after_article(tokens[-1]) < PARTIAL_MIN_LETTERS:
-        if tokens[-1].entry is not None and tokens[-1].script == "arabic":
-            # "ليلى أحمد طه": Arabic writes Taha in two letters; a listed name is a whole word.
+        if tokens[-1].entry is not None:
+            # "ليلى أحمد طه", "Исраа Мухаммед Ид": Arabic writes Taha in two letters, Russian
+            # Eid (عيد) and Aya; a listed name is a whole word.
             typing = False
         else:
             # "Надер Хусейн Ал": two letters of a next word narrow nothing yet

@@ -35,6 +35,8 @@ _ARABIC_FOLD = str.maketrans(
 )
 _LATIN_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ı": "i", "ł": "l", "đ": "d"})
 _CYRILLIC_FOLD = str.maketrans({"ё": "е", "і": "и", "ї": "и", "є": "е", "ў": "у"})
+_SIGN_TWICE = re.compile("([ьъ])\\1+")
+"""The soft or hard sign typed twice (``Альь-Ахмад``): Russian never writes either twice in a row."""
 _APOSTROPHES = re.compile("['`’‘ʿʾʼ´]")
 
 
@@ -88,8 +90,18 @@ def fold_latin(text: str) -> str:
 
 
 def fold_cyrillic(text: str) -> str:
-    """Lowercase Russian: ё written as е, Ukrainian letters mapped to Russian."""
-    return text.lower().translate(_CYRILLIC_FOLD)
+    """Lowercase Russian: ё written as е, Ukrainian letters mapped to Russian, a sign typed twice once.
+
+    ``Альь-Ахмад`` (the key held down, or л respelt ль in a name that had it)
+    was the word ``альь``, read as Wael, and the name Ahmad: the article is
+    only an article when written as one.
+    """
+    return _SIGN_TWICE.sub(r"\1", text.lower().translate(_CYRILLIC_FOLD))
+
+
+def has_sign_twice(text: str) -> bool:
+    """Does ``text`` hold the soft or hard sign twice in a row (whose tokens changed in migration 0015)?"""
+    return _SIGN_TWICE.search(text.lower()) is not None
 
 
 def fold_token(token: str) -> tuple[str, str]:

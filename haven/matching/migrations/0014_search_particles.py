@@ -29,7 +29,7 @@ the keystroke p95 at a million persons from 103 to 111 ms (session 15).
 
 from django.db import migrations
 
-from haven.matching.migrations._index_rewrite import rewrite_where_a_name
+from haven.matching.migrations._index_rewrite import rewrite_where_a_name, vacuum_index
 
 
 def rewrite_particles(apps, schema_editor):
@@ -40,11 +40,6 @@ def rewrite_particles(apps, schema_editor):
         schema_editor,
         lambda v: has_respelled_particle(v) or has_abu_compound(v) or joined_token(v) is not None,
     )
-
-
-def vacuum_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("VACUUM ANALYZE matching_personsearchindex")
 
 
 class Migration(migrations.Migration):

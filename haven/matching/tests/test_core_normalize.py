@@ -156,3 +156,13 @@ def test_a_listed_name_written_in_two_words_is_also_the_one_word() -> None:
     # Two names of one part (a double given name) are two words: no listed name is both.
     assert joined_token("Mohammed Ali") is None
     assert joined_token("Kheirbek") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Альь-Ахмад", "Аль-Ахмад"), ("Эльь Хасан", "Эль Хасан"), ("Ваэльь", "Ваэль"), ("Маъъруф", "Маъруф")],
+)
+def test_the_soft_or_hard_sign_typed_twice_is_typed_once(typed: str, meant: str) -> None:
+    # Russian never writes ьь or ъъ. Typed so, the article was a word of its own, read as Wael.
+    assert name_tokens(typed) == name_tokens(meant)
+    assert phonetic_key(typed) == phonetic_key(meant)
