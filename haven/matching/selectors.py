@@ -274,7 +274,10 @@ def _prefix_word_score(parsed: search.ParsedQuery, t: Token) -> float:
         return _read_adjusted(q, t, score)
     if len(q.text) >= (ARABIC_READ_FROM if q.script == "arabic" else search.KNOWN_NAME_COMPLETE):
         # Typed to its end or not, four letters (Arabic: three) that read as the person's name agree with it.
-        return _read_adjusted(q, t, score, different=False)
+        # Held against another name only when its whole key is the person's word's already
+        # (Хвлил, surely Khalil, against Hlw, surely Helou): more letters cannot make it that name.
+        same_key = search.own_key(parsed.groups[-1][0]) == search.key_token(t.key)
+        return _read_adjusted(q, t, score, different=same_key)
     return score
 
 

@@ -140,3 +140,20 @@ def test_search_never_shows_a_person_of_another_site(personas):
     forget_recent_rows()
     make_person(site=personas.site_b, names={("given", "la"): "Shaza", ("family", "la"): "Deeb"})
     assert person_search(user=personas.registrar, query="Cgaza Deeb") == []
+
+
+def test_a_last_word_with_the_whole_key_of_another_name_is_held_against_it(personas):
+    # Хвлил (Khalil with а typed в) has the key of Helou (HL) whole: the person's word cannot be
+    # what more letters would make of it. Typed last, it ranked Hlw level with Khalil (1.0).
+    helou = make_person(
+        site=personas.site_a, names={("given", "la"): "Mohammed", ("father", "la"): "Fadi", ("family", "la"): "Hlw"}
+    )
+    khalil = make_person(
+        site=personas.site_a, names={("given", "ar"): "محمد", ("father", "ar"): "فادي", ("family", "ar"): "خليل"}
+    )
+    scores = {h.person_id: h.score for h in person_search(user=personas.registrar, query="Мухамед Фади Хвлил")}
+    assert scores[khalil.pk] == 1.0
+    assert scores[helou.pk] < 0.9
+    # While the word is still short of the person's key, it may yet become that name.
+    helou_names = {("given", "la"): "Mohammed", ("father", "la"): "Fadi", ("family", "la"): "Helou"}
+    assert rank_score(parse_query("Mohammed Fadi Hel"), helou_names) > 0.95
