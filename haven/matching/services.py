@@ -61,19 +61,20 @@ PAIRS_BATCH = 1_000
 def _index_rows(persons: Iterable[Person]) -> list[PersonSearchIndex]:
     """Index rows (unsaved) for persons whose ``names`` are prefetched or fetched here."""
     persons = list(persons)
-    names: dict[uuid.UUID, list[str]] = {p.pk: [] for p in persons}
-    parts: dict[uuid.UUID, set[str]] = {p.pk: set() for p in persons}
+    names: dict[uuid.UUID, list[tuple[str, str]]] = {p.pk: [] for p in persons}
     for person_id, part, value in PersonName.objects.filter(person__in=persons).values_list(
         "person_id", "part", "value"
     ):
-        names[person_id].append(value)
-        parts[person_id].add(part)
+        names[person_id].append((part, value))
     return [
         PersonSearchIndex(
             person_id=p.pk,
             site_id=p.site_id,
             text=search.index_text(
-                names=names[p.pk], site_id=p.site_id, date_of_birth=p.date_of_birth, parts=parts[p.pk]
+                names=search.names_in_order(names[p.pk]),
+                site_id=p.site_id,
+                date_of_birth=p.date_of_birth,
+                parts={part for part, _value in names[p.pk]},
             ),
         )
         for p in persons

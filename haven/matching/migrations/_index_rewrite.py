@@ -1,7 +1,7 @@
 """Re-write every search index entry with the current ``index_text``, keeping the ids.
 
 Shared by the migrations that change what the index holds (0004, 0006, 0007,
-0009, 0011, 0012, 0013, and 0010, 0014 and 0015 for the few persons whose tokens
+0009, 0011, 0012, 0013, 0016, and 0010, 0014 and 0015 for the few persons whose tokens
 changed, by :func:`rewrite_where_a_name`).
 Like them it calls the live ``haven.matching.search.index_text``, so any of
 them writes today's format; ids are kept, so the SQLite FTS5 rowids stay
@@ -32,10 +32,9 @@ def rewrite_search_index(apps, schema_editor, person_ids=None):
             break
         last = rows[-1][0]
         pids = [pid for _, pid in rows]
-        names, parts = defaultdict(list), defaultdict(set)
+        names = defaultdict(list)
         for pid, part, value in PersonName.objects.filter(person_id__in=pids).values_list("person_id", "part", "value"):
-            names[pid].append(value)
-            parts[pid].add(part)
+            names[pid].append((part, value))
         facts = {
             pk: (site, dob)
             for pk, site, dob in Person.objects.filter(pk__in=pids).values_list("pk", "site_id", "date_of_birth")
@@ -43,7 +42,12 @@ def rewrite_search_index(apps, schema_editor, person_ids=None):
         updates = []
         for iid, pid in rows:
             site, dob = facts[pid]
-            text = search.index_text(names=names[pid], site_id=site, date_of_birth=dob, parts=parts[pid])
+            text = search.index_text(
+                names=search.names_in_order(names[pid]),
+                site_id=site,
+                date_of_birth=dob,
+                parts={part for part, _value in names[pid]},
+            )
             updates.append((iid, text))
         with conn.cursor() as cursor:
             cursor.executemany(

@@ -157,3 +157,62 @@ def test_a_last_word_with_the_whole_key_of_another_name_is_held_against_it(perso
     # While the word is still short of the person's key, it may yet become that name.
     helou_names = {("given", "la"): "Mohammed", ("father", "la"): "Fadi", ("family", "la"): "Helou"}
     assert rank_score(parse_query("Mohammed Fadi Hel"), helou_names) > 0.95
+
+
+def test_the_name_in_the_order_typed_is_reranked_before_its_words_in_other_orders(personas):
+    # A common name's words in other orders fill the strict tier at a million persons (every row
+    # holds every typed key); only the first 40 are reranked, and the database's order chose them.
+    for given, father, family in [("Ибрагим", "Мохаммад", "Сулейман"), ("Сулейман", "Мохаммад", "Ибрагим")] * 23:
+        make_person(
+            site=personas.site_a, names={("given", "cy"): given, ("father", "cy"): father, ("family", "cy"): family}
+        )
+    target = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Mohammed", ("father", "la"): "Suleiman", ("family", "la"): "Ebrehim"},
+    )
+    hits = person_search(user=personas.registrar, query="Мохаммад Сюлейман Ибрагим")
+    assert hits[0].person_id == target.pk
+    typed = QuickScorer(parse_query("Мохаммад Сюлейман Ибрагим"), fuzzy=False)
+    assert typed(text("Mohammed", "Suleiman", "Ebrehim")) > typed(text("Ибрагим", "Мохаммад", "Сюлейман"))
+    # Russian forms write the family name first: that order counts as the order typed.
+    family_first = QuickScorer(parse_query("Ибрагим Мохаммад Сюлейман"), fuzzy=False)
+    assert family_first(text("Mohammed", "Suleiman", "Ebrehim")) > family_first(text("Suleiman", "Ebrehim", "Mohammed"))
+
+
+def test_names_are_indexed_in_the_order_of_a_full_name_whatever_order_they_come_in():
+    from haven.matching.search import names_in_order
+
+    stored = [("family", "Ибрагим"), ("father", "Сулейман"), ("given", "Мохаммад"), ("grandfather", "Али")]
+    assert names_in_order(stored) == ["Мохаммад", "Сулейман", "Али", "Ибрагим"]
+
+
+def test_migration_0016_rewrites_entries_written_in_the_databases_order_of_parts(personas):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from haven.matching.models import PersonSearchIndex
+
+    person = make_person(
+        site=personas.site_a,
+        names={("given", "la"): "Mohammed", ("father", "la"): "Suleiman", ("family", "la"): "Ebrehim"},
+    )
+    entry = PersonSearchIndex.objects.get(person=person)
+    assert entry.text.split()[:2] == ["qmhmd", "mohammed"]  # the given name first
+    before = index_text(
+        names=["Ebrehim", "Suleiman", "Mohammed"],  # as the database returned them: family, father, given
+        site_id=person.site_id,
+        date_of_birth=person.date_of_birth,
+        parts={"given", "father", "family"},
+    )
+    PersonSearchIndex.objects.filter(pk=entry.pk).update(text=before)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE matching_person_fts SET text = %s WHERE rowid = %s", [before, entry.pk])
+    migration = importlib.import_module("haven.matching.migrations.0016_search_names_in_order")
+    migration.rewrite_search_index(apps, SimpleNamespace(connection=connection))  # as the migration runs it
+    assert PersonSearchIndex.objects.get(pk=entry.pk).text == entry.text
+    forget_recent_rows()
+    assert person_search(user=personas.registrar, query="Mohammed Suleiman Ebrehim")[0].person_id == person.pk
