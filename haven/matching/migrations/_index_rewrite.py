@@ -68,10 +68,16 @@ def rewrite_where_a_name(apps, schema_editor, holds):
 
 
 def vacuum_index(apps, schema_editor):
-    """``VACUUM ANALYZE`` the search index on PostgreSQL, after a rewrite of many rows (in a non-atomic migration).
+    """Tidy the search index after a rewrite of many rows (in a non-atomic migration).
 
-    Autovacuum waits for 20% of a table's rows to change; until a vacuum the
-    dead versions of the rewritten rows slow every search (session 15).
+    PostgreSQL: ``VACUUM ANALYZE``. Autovacuum waits for 20% of a table's rows
+    to change; until a vacuum the dead versions of the rewritten rows slow
+    every search (session 15). SQLite: the FTS5 ``optimize`` command, which
+    merges the segments that the rewrite's deletes and inserts leave: after
+    0016 rewrote a million entries the keystroke p95 in-process was 107 ms,
+    82 ms after ``optimize`` (15 s; session 16).
     """
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("VACUUM ANALYZE matching_personsearchindex")
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("INSERT INTO matching_person_fts (matching_person_fts) VALUES ('optimize')")

@@ -214,5 +214,9 @@ def test_migration_0016_rewrites_entries_written_in_the_databases_order_of_parts
     migration = importlib.import_module("haven.matching.migrations.0016_search_names_in_order")
     migration.rewrite_search_index(apps, SimpleNamespace(connection=connection))  # as the migration runs it
     assert PersonSearchIndex.objects.get(pk=entry.pk).text == entry.text
+    if (
+        connection.vendor == "sqlite"
+    ):  # then merges the full-text segments (VACUUM on PostgreSQL: not in a test's transaction)
+        migration.vacuum_index(apps, connection.schema_editor())
     forget_recent_rows()
     assert person_search(user=personas.registrar, query="Mohammed Suleiman Ebrehim")[0].person_id == person.pk
