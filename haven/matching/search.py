@@ -219,6 +219,16 @@ def names_in_order(names: Iterable[tuple[str, str]]) -> list[str]:
     return [value for part, value in sorted(names, key=lambda pv: rank.get(pv[0], len(rank)))]
 
 
+def person_index_text(names: Sequence[tuple[str, str]], *, site_id: uuid.UUID | str, date_of_birth: date | None) -> str:
+    """:func:`index_text` of one person's (part, value) names as the database returns them, in any order."""
+    return index_text(
+        names=names_in_order(names),
+        site_id=site_id,
+        date_of_birth=date_of_birth,
+        parts={part for part, _value in names},
+    )
+
+
 def index_text(
     *,
     names: Iterable[str],

@@ -75,7 +75,7 @@ score credits 0.85 against 0.6 for a part never recorded."""
 SEARCH_RERANK_STRICT = 40
 """In the strict tier every candidate holds every typed word: fewer need reranking."""
 DUPLICATE_CANDIDATES = 300
-PART_ORDER = ("given", "father", "grandfather", "family")
+PART_ORDER = search.NAME_PART_ORDER
 SCRIPT_ORDER = ("ar", "la", "cy")
 
 

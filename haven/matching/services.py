@@ -70,12 +70,7 @@ def _index_rows(persons: Iterable[Person]) -> list[PersonSearchIndex]:
         PersonSearchIndex(
             person_id=p.pk,
             site_id=p.site_id,
-            text=search.index_text(
-                names=search.names_in_order(names[p.pk]),
-                site_id=p.site_id,
-                date_of_birth=p.date_of_birth,
-                parts={part for part, _value in names[p.pk]},
-            ),
+            text=search.person_index_text(names[p.pk], site_id=p.site_id, date_of_birth=p.date_of_birth),
         )
         for p in persons
     ]

@@ -31,7 +31,7 @@ from haven.registry.models import (
 )
 
 CARD_SALT = "haven.registry.card"
-PART_ORDER = ("given", "father", "grandfather", "family")
+PART_ORDER = matching_selectors.PART_ORDER
 SCRIPT_PREFERENCE = ("ar", "la", "cy")
 """Script whose spelling goes to the duplicate check when several are typed equally fully."""
 Candidate = matching_selectors.Candidate

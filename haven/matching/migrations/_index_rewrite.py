@@ -42,13 +42,7 @@ def rewrite_search_index(apps, schema_editor, person_ids=None):
         updates = []
         for iid, pid in rows:
             site, dob = facts[pid]
-            text = search.index_text(
-                names=search.names_in_order(names[pid]),
-                site_id=site,
-                date_of_birth=dob,
-                parts={part for part, _value in names[pid]},
-            )
-            updates.append((iid, text))
+            updates.append((iid, search.person_index_text(names[pid], site_id=site, date_of_birth=dob)))
         with conn.cursor() as cursor:
             cursor.executemany(
                 "UPDATE matching_personsearchindex SET text = %s WHERE id = %s", [(t, i) for i, t in updates]
