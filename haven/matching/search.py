@@ -53,7 +53,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 from django.db import connection, transaction
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from haven.lib.timed import Timed
 from haven.matching.core.keys import raw_key
@@ -1026,7 +1026,8 @@ class QuickScorer:
         """The quick score of one index text (as :func:`index_text` writes it: space-separated, padded)."""
         if text[:1] != " ":
             text = " " + text
-        tokset = set(text.split())
+        tokens = text.split()
+        tokset = set(tokens)
         spellings: list[str] | None = None
         # A Latin spelling that starts with q (Qasem) is counted as a key here too; counting the
         # keys alone (_is_key) was measured and lost a target on two seeds of three (session 12).
@@ -1050,7 +1051,7 @@ class QuickScorer:
                 total += 0.9
             elif not near.isdisjoint(tokset):
                 if words is None:
-                    words = _stored_words(text, tokset)
+                    words = _stored_words(tokens, tokset)
                 total += _near_credit(
                     [fs for key, fs in words if _near_key(key, near)], near, latin, name, missing in tokset
                 )
@@ -1058,13 +1059,14 @@ class QuickScorer:
                 total += MISSING_CREDIT  # a part never recorded is no contradiction
             else:
                 if words is None:
-                    words = _stored_words(text, tokset)
+                    words = _stored_words(tokens, tokset)
                 if name is not None and any(_reads_as(fs, name) for _key, fs in words):
                     total += 1.0  # a word two letters or more from the typed one, read as the same name
                     continue
                 if spellings is None:
                     spellings = [t for t in tokset if t[0].isalpha() and not t.startswith(("q", "zz"))]
-                total += 0.9 * max((fuzz.ratio(latin, t) for t in spellings), default=0.0) / 100
+                best = process.extractOne(latin, spellings, scorer=fuzz.ratio) if spellings else None
+                total += 0.9 * (best[1] if best else 0.0) / 100
         return total
 
 
@@ -1123,7 +1125,13 @@ def _near_credit(near_words: list[list[str]], near: set[str], latin: str, name: 
 
 
 def _reads_as(spellings: list[str], name: str) -> bool:
-    return any(confident_name(f, script_of(f)) == name for f in spellings)
+    return any(_spelling_name(f) == name for f in spellings)
+
+
+@lru_cache(maxsize=100_000)
+def _spelling_name(spelling: str) -> str | None:
+    """The listed name one stored spelling is confidently read as (in its own script)."""
+    return confident_name(spelling, script_of(spelling))
 
 
 @lru_cache(maxsize=65536)
@@ -1151,15 +1159,15 @@ def _is_key(tok: str, tokset: set[str]) -> bool:
     return len(body) < DELETION_MIN_KEY or _deletion_set(tok) <= tokset
 
 
-def _stored_words(text: str, tokset: set[str]) -> list[tuple[str, list[str]]]:
+def _stored_words(tokens: list[str], tokset: set[str]) -> list[tuple[str, list[str]]]:
     """The words of an index text, each its key token and spellings, as :func:`index_text` writes them first.
 
-    A key two words share is written once (Mohammed and Mahmoud are both ``qmhmd``), so the
-    second word's spellings follow the word before; :func:`_near_credit` checks each spelling's
-    own key before it reads it.
+    ``tokens``: the text split at spaces. A key two words share is written once (Mohammed and
+    Mahmoud are both ``qmhmd``), so the second word's spellings follow the word before;
+    :func:`_near_credit` checks each spelling's own key before it reads it.
     """
     words: list[tuple[str, list[str]]] = []
-    for tok in text.split():
+    for tok in tokens:
         if not tok.isalpha() or tok.startswith("zz"):
             break
         if _is_key(tok, tokset):

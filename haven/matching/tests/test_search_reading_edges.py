@@ -35,7 +35,7 @@ def text(*names: str) -> str:
 def test_a_stored_spelling_starting_with_q_is_a_spelling_not_a_key():
     # index_text writes "qksm qasem ..." for Qasem: the key token, then its spelling.
     t = text("Qasem", "Ali", "Hasan")
-    assert _stored_words(t, set(t.split()))[0] == ("qksm", ["qasem"])
+    assert _stored_words(t.split(), set(t.split()))[0] == ("qksm", ["qasem"])
 
 
 def test_quick_score_another_name_near_a_q_spelled_record_is_not_credited_as_unreadable():
@@ -50,7 +50,7 @@ def test_a_spelling_filed_under_another_words_key_is_not_read_for_it():
     # Mohammed and Mahmoud share MHMD: index_text writes qmhmd once, so "mahmoud" follows Ali's
     # key (qala). A typed word one edit from Ali's key must not earn "reads as Mahmoud" from it.
     t = text("Mohammed", "Ali", "Mahmoud")
-    words = dict(_stored_words(t, set(t.split())))
+    words = dict(_stored_words(t.split(), set(t.split())))
     assert "mahmoud" in words["qala"]  # where index_text's order puts it
     near = set(fuzzy_group((["qal"], []))[0]) - {"qal"}
     assert _near_credit([words["qala"]], near, "al", "محمود", False) < 1.0
