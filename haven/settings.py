@@ -174,6 +174,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 HAVEN_GC_GEN0 = env_int("HAVEN_GC_GEN0", 10_000)
 """Python's first garbage-collection threshold in every Haven process (see haven.core.apps)."""
+HAVEN_SEARCH_READERS = env_int("HAVEN_SEARCH_READERS", 1)
+"""PostgreSQL: extra connections per process that read a search tier's index queries beside the
+request's own (0: one after another). See haven.matching.search.candidate_texts_each."""
 
 # Idle timeout: the session cookie is renewed on every request and expires
 # after this many minutes without one.

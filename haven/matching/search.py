@@ -42,17 +42,20 @@ which relaxes the query in tiers when it brings too few (see
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from rapidfuzz import fuzz, process
 
 from haven.lib.timed import Timed
@@ -75,6 +78,7 @@ SITE_TOKEN_LIMIT = 8
 """Up to this many sites are matched inside the full-text index; beyond, by a column filter only."""
 _HEX_TO_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 _SAFE = re.compile(r"[^\w]+", re.UNICODE)
+logger = logging.getLogger(__name__)
 
 
 def key_token(key: str) -> str:
@@ -953,15 +957,7 @@ def candidate_texts(
     conjunctions = [c for c in conjunctions if c]
     if not sites or not conjunctions:
         return []
-    key = (
-        connection.alias,
-        connection.settings_dict["NAME"],
-        connection.vendor == "postgresql" and postgres_method(),
-        tuple(sites),
-        tuple(_conjunction_key(c) for c in conjunctions),
-        limit,
-        ranked,
-    )
+    key = _rows_key(sites, conjunctions, limit, ranked=ranked)
     rows = recent_rows.get(key)
     if rows is None:
         in_fts = site_tokens(sites)
@@ -970,6 +966,151 @@ def candidate_texts(
         rows = _ranked(conjunctions, in_fts, site_params, placeholders, limit, order=ranked)
         recent_rows.put(key, rows)
     return list(rows)  # the kept list stays as the index gave it, whatever the caller does with its copy
+
+
+def candidate_texts_each(
+    conjunctions: Sequence[Sequence[Group]], *, site_ids: Iterable[uuid.UUID], limit: int
+) -> list[Rows]:
+    """Each conjunction's rows as :func:`candidate_texts` gives them unranked, its queries read side by side.
+
+    A loose tier asks the index three to six questions at once (one word
+    relaxed in turn). On PostgreSQL each is a GIN scan of 5-60 ms at a
+    million persons that keeps one server process busy while Python waits:
+    the ones not kept from the keystrokes before are shared between the
+    request's connection and :data:`readers` (another core's worth of the
+    server). Inside a transaction (a test, or a caller that has written and
+    not committed) another connection would not see what this one sees, so
+    the queries run here, one after another, as they do on SQLite.
+    """
+    sites = sorted(site_ids, key=str)
+    out: list[Rows | None] = [None] * len(conjunctions)
+    todo: list[int] = []
+    for i, c in enumerate(conjunctions):
+        if not c or not sites:
+            out[i] = []
+            continue
+        kept = recent_rows.get(_rows_key(sites, [c], limit, ranked=False))
+        if kept is None:
+            todo.append(i)
+        else:
+            out[i] = list(kept)
+    if todo:
+        in_fts = site_tokens(sites)
+        site_params = [db_uuid(s) for s in sites]
+        marks = ",".join(["%s"] * len(sites))
+        jobs = [partial(_ranked, [conjunctions[i]], in_fts, site_params, marks, limit, order=False) for i in todo]
+        for i, rows in zip(todo, readers.read_all(jobs), strict=True):
+            recent_rows.put(_rows_key(sites, [conjunctions[i]], limit, ranked=False), rows)
+            out[i] = list(rows)
+    return [rows or [] for rows in out]
+
+
+def _rows_key(
+    sites: Sequence[uuid.UUID], conjunctions: Sequence[Sequence[Group]], limit: int, *, ranked: bool
+) -> tuple[object, ...]:
+    """What a query's rows are kept under in :data:`recent_rows`."""
+    return (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        connection.vendor == "postgresql" and postgres_method(),
+        tuple(sites),
+        tuple(_conjunction_key(c) for c in conjunctions),
+        limit,
+        ranked,
+    )
+
+
+class Readers:
+    """Threads with their own PostgreSQL connections, reading search queries beside a request's.
+
+    :meth:`read_all` runs a list of read-only queries: the calling thread and
+    each reader take the next one not yet started until none is left, so a
+    slow query does not hold back the rest. A reader that fails (its
+    connection lost) closes its connection, and the calling thread runs
+    what it left. The readers only ever fetch candidate rows; the caller
+    reads each person's site, status and names again on its own connection
+    before anyone sees a result.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ThreadPoolExecutor | None:
+        size = int(getattr(settings, "HAVEN_SEARCH_READERS", 0))
+        if size <= 0 or connection.vendor != "postgresql" or connection.in_atomic_block:
+            return None
+        with self._lock:
+            if self._pool is None or self._size != size:
+                if self._pool is not None:
+                    self._close_pool(self._pool, self._size)
+                self._pool, self._size = ThreadPoolExecutor(size, thread_name_prefix="haven-search"), size
+            return self._pool
+
+    def read_all(self, jobs: Sequence[Callable[[], Rows]]) -> list[Rows]:
+        """Each job's rows, in order; the jobs run side by side where :meth:`_executor` allows."""
+        pool = self._executor() if len(jobs) > 1 else None
+        if pool is None:
+            return [job() for job in jobs]
+        results: list[Rows | None] = [None] * len(jobs)
+        pending = iter(range(len(jobs)))
+        take = threading.Lock()
+
+        def work() -> None:
+            while True:
+                with take:
+                    i = next(pending, None)
+                if i is None:
+                    return
+                results[i] = jobs[i]()
+
+        helpers = [pool.submit(self._in_reader, work) for _ in range(min(self._size, len(jobs) - 1))]
+        try:
+            work()
+        finally:
+            for helper in helpers:
+                self._wait(helper)
+        return [rows if rows is not None else jobs[i]() for i, rows in enumerate(results)]
+
+    @staticmethod
+    def _in_reader(work: Callable[[], None]) -> None:
+        try:
+            work()
+        except DatabaseError:
+            connection.close()  # reconnect next time; the caller runs what is left
+            raise
+
+    @staticmethod
+    def _wait(helper: Future[None]) -> None:
+        try:
+            helper.result()
+        except DatabaseError as exc:
+            failed = type(exc).__name__
+            logger.warning("a search reader failed (%s); its queries ran on the request's connection", failed)
+
+    def close(self) -> None:
+        """Close the readers' connections and stop their threads (a test database is about to be dropped)."""
+        with self._lock:
+            if self._pool is not None:
+                self._close_pool(self._pool, self._size)
+            self._pool, self._size = None, 0
+
+    @staticmethod
+    def _close_pool(pool: ThreadPoolExecutor, size: int) -> None:
+        barrier = threading.Barrier(size)
+
+        def close_mine() -> None:
+            barrier.wait(timeout=10)  # one task per thread: every reader closes its own connection
+            connection.close()
+
+        for future in [pool.submit(close_mine) for _ in range(size)]:
+            future.result()
+        pool.shutdown(wait=True)
+
+
+readers = Readers()
+"""The search readers of this process (:data:`settings.HAVEN_SEARCH_READERS` threads, PostgreSQL only)."""
 
 
 @dataclass

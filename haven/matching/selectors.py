@@ -535,9 +535,7 @@ def person_search(*, user: Any, query: str, limit: int = 10) -> list[SearchHit]:
     for tier_no, (conjunctions, ranked) in enumerate(tiers):
         each: list[search.Rows] = []
         if ranked and not SEARCH_RANKED:
-            each = [
-                search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False) for c in conjunctions
-            ]
+            each = search.candidate_texts_each(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES)
             rows = [r for rows_c in each for r in rows_c]
         elif parsed.partial and len(parsed.groups) >= 3:
             rows = [r for c in conjunctions for r in _strict_rows_typing(c, sites)]
@@ -605,11 +603,8 @@ def _lacking_one_part(
     ]
     if parsed.year is not None:
         conjunctions = [search.with_year(c, parsed.years) for c in conjunctions]
-    rows = [
-        r
-        for c in conjunctions
-        for r in search.candidate_texts([c], site_ids=sites, limit=SEARCH_CANDIDATES, ranked=False)
-    ]
+    each = search.candidate_texts_each(conjunctions, site_ids=sites, limit=SEARCH_CANDIDATES)
+    rows = [r for rows_c in each for r in rows_c]
     return _rerank(user, parsed, rows, seen, fuzzy=False, keep=SEARCH_RERANK_STRICT)
 
 
