@@ -1070,7 +1070,10 @@ class Readers:
             work()
         finally:
             for helper in helpers:
-                self._wait(helper)
+                # A reader still busy with another request's search has not started on this one:
+                # this thread has done its work already, so it does not wait for it.
+                if not helper.cancel():
+                    self._wait(helper)
         return [rows if rows is not None else jobs[i]() for i, rows in enumerate(results)]
 
     @staticmethod

@@ -124,3 +124,23 @@ def test_the_search_index_has_no_index_on_its_site_alone():
         constraints = connection.introspection.get_constraints(cursor, "matching_personsearchindex")
     on_site = [name for name, c in constraints.items() if c["index"] and c["columns"] == ["site_id"]]
     assert on_site == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_busy_with_another_search_does_not_hold_this_one(settings):
+    require_postgres()
+    settings.HAVEN_SEARCH_READERS = 1
+    pool = search.readers._executor()
+    assert pool is not None
+    busy, release = threading.Event(), threading.Event()
+    other = pool.submit(lambda: (busy.set(), release.wait(10)))  # another request's search, still reading
+    assert busy.wait(5)
+    try:
+        ran_in: list[str] = []
+        jobs = [lambda n=n: ran_in.append(threading.current_thread().name) or [(n, "")] for n in range(3)]
+        assert search.readers.read_all(jobs) == [[(0, "")], [(1, "")], [(2, "")]]
+        assert set(ran_in) == {threading.current_thread().name}
+    finally:
+        release.set()
+        other.result(timeout=10)
