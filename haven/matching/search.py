@@ -957,7 +957,15 @@ def candidate_texts(
     conjunctions = [c for c in conjunctions if c]
     if not sites or not conjunctions:
         return []
-    key = _rows_key(sites, conjunctions, limit, ranked=ranked)
+    key = (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        connection.vendor == "postgresql" and postgres_method(),
+        tuple(sites),
+        tuple(_conjunction_key(c) for c in conjunctions),
+        limit,
+        ranked,
+    )
     rows = recent_rows.get(key)
     if rows is None:
         in_fts = site_tokens(sites)
@@ -983,41 +991,9 @@ def candidate_texts_each(
     the queries run here, one after another, as they do on SQLite.
     """
     sites = sorted(site_ids, key=str)
-    out: list[Rows | None] = [None] * len(conjunctions)
-    todo: list[int] = []
-    for i, c in enumerate(conjunctions):
-        if not c or not sites:
-            out[i] = []
-            continue
-        kept = recent_rows.get(_rows_key(sites, [c], limit, ranked=False))
-        if kept is None:
-            todo.append(i)
-        else:
-            out[i] = list(kept)
-    if todo:
-        in_fts = site_tokens(sites)
-        site_params = [db_uuid(s) for s in sites]
-        marks = ",".join(["%s"] * len(sites))
-        jobs = [partial(_ranked, [conjunctions[i]], in_fts, site_params, marks, limit, order=False) for i in todo]
-        for i, rows in zip(todo, readers.read_all(jobs), strict=True):
-            recent_rows.put(_rows_key(sites, [conjunctions[i]], limit, ranked=False), rows)
-            out[i] = list(rows)
-    return [rows or [] for rows in out]
-
-
-def _rows_key(
-    sites: Sequence[uuid.UUID], conjunctions: Sequence[Sequence[Group]], limit: int, *, ranked: bool
-) -> tuple[object, ...]:
-    """What a query's rows are kept under in :data:`recent_rows`."""
-    return (
-        connection.alias,
-        connection.settings_dict["NAME"],
-        connection.vendor == "postgresql" and postgres_method(),
-        tuple(sites),
-        tuple(_conjunction_key(c) for c in conjunctions),
-        limit,
-        ranked,
-    )
+    # Queries kept from the keystrokes before are answered at once, on whichever thread takes them.
+    jobs = [partial(candidate_texts, [c], site_ids=sites, limit=limit, ranked=False) for c in conjunctions]
+    return readers.read_all(jobs)
 
 
 class Readers:
